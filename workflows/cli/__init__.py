@@ -1,0 +1,1 @@
+"""The `prm` command line: one entry point for the portal, the worker, imports and reports."""

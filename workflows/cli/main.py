@@ -1,0 +1,65 @@
+"""Argument parsing for `prm`; each command's work lives in its own module, imported only when run."""
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+
+def _add(sub, name: str, handler: str, help_: str) -> argparse.ArgumentParser:
+    parser = sub.add_parser(name, help=help_, description=help_)
+    parser.set_defaults(handler=handler)
+    return parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="prm", description="Dental PRM portal: journeys, timeline and KPIs.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    _add(sub, "up", "workflows.cli.up:run", "Start Temporal, the worker and the portal (migrations and demo data first).")
+    _add(sub, "worker", "workflows.cli.worker:run", "Run the journey worker (no portal).")
+    _add(sub, "migrate", "workflows.cli.migrate:run", "Apply database migrations.")
+    demo = _add(sub, "demo", "workflows.cli.demo:run", "Load the built-in demo practice (only when the database is empty).")
+    demo.add_argument("--patients", type=int, default=300, help="how many demo patients (default 300)")
+    demo.add_argument("--seed", type=int, default=7)
+
+    imp = sub.add_parser("import", help="Import data from another system.", description="Import data from another system.")
+    imp_sub = imp.add_subparsers(dest="source", required=True, metavar="SOURCE")
+    od = _add(imp_sub, "opendental", "workflows.cli.import_opendental:run", "Import an Open Dental SQL (INSERT) export.")
+    od.add_argument("file", help="path to the .sql export")
+
+    kpis = _add(sub, "kpis", "workflows.cli.kpis:run", "Print the practice KPIs.")
+    kpis.add_argument("--json", action="store_true", help="print JSON")
+    kpis.add_argument("--from", dest="date_from", help="period start, YYYY-MM-DD (default: one year before --to)")
+    kpis.add_argument("--to", dest="date_to", help="period end, YYYY-MM-DD (default: today)")
+
+    outbox = _add(sub, "outbox", "workflows.cli.outbox:run", "List messages in the sandbox outbox.")
+    outbox.add_argument("--json", action="store_true", help="print JSON")
+    outbox.add_argument("--limit", type=int, default=50)
+
+    sim = _add(sub, "simulate", "workflows.cli.simulate:run", "Dry-run a journey for one patient: every step, nothing sent.")
+    sim.add_argument("journey", help="journey key, e.g. review_request")
+    sim.add_argument("--patient", type=int, required=True, help="patient id")
+    sim.add_argument("--start", help="start moment, ISO datetime (default: now)")
+    sim.add_argument("--json", action="store_true", help="print JSON")
+
+    users = _add(sub, "users", "workflows.cli.users:run", "Manage staff logins.")
+    users.add_argument("action", choices=["list", "add", "set-password"])
+    users.add_argument("--email")
+    users.add_argument("--name", default="")
+    users.add_argument("--role", default="front_desk", choices=["front_desk", "coordinator", "manager", "admin"])
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    module_name, func_name = args.handler.split(":")
+    handler = getattr(importlib.import_module(module_name), func_name)
+    try:
+        return int(handler(args) or 0)
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
