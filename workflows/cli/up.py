@@ -1,0 +1,105 @@
+"""`prm up`: migrations, demo data on first start, then Temporal, the worker and the portal until Ctrl-C."""
+from __future__ import annotations
+
+import signal
+import sys
+import time
+from pathlib import Path
+
+from models.settings import REPO_ROOT, get_settings
+from workflows.cli.processes import Supervisor, port_open, venv_env
+
+
+def _prepare_database() -> bool:
+    """Migrate, and on an empty database load the demo practice and the built-in journeys; True if it was loaded."""
+    from sqlmodel import select
+
+    from models.db import session_scope
+    from models.demo import load_demo
+    from models.migrate import upgrade
+    from models.tables import Practice
+    from workflows.journeys.builtin import install_builtin_journeys
+
+    upgrade()
+    with session_scope() as session:
+        if session.exec(select(Practice)).first() is not None:
+            return False
+        load_demo(session=session)
+        practice = session.exec(select(Practice)).one()
+        install_builtin_journeys(session=session, practice_id=practice.id)
+    return True
+
+
+def _temporal_port(address: str) -> int:
+    return int(address.rsplit(":", 1)[-1])
+
+
+def _start_temporal(sup: Supervisor, env: dict[str, str]) -> None:
+    settings = get_settings()
+    port = _temporal_port(settings.temporal_address)
+    if port_open(port):
+        print(f"  Temporal already answers on :{port}; using it")
+        return
+    settings.var_dir.mkdir(parents=True, exist_ok=True)
+    argv = [str(Path(sys.executable).parent / "temporal"), "server", "start-dev",
+            "--db-filename", str(settings.var_dir / "temporal.db"), "--port", str(port),
+            "--ui-port", str(settings.temporal_ui_port), "--log-level", "warn",
+            "--namespace", settings.temporal_namespace]
+    sup.start("temporal", argv, cwd=REPO_ROOT, env=env)
+    sup.wait_for_port("temporal", port, timeout=60)
+
+
+def _start_worker(sup: Supervisor, env: dict[str, str]) -> None:
+    sup.start("worker", [str(Path(sys.executable).parent / "prm"), "worker"], cwd=REPO_ROOT, env=env)
+
+
+def _start_portal(sup: Supervisor, env: dict[str, str]) -> None:
+    settings = get_settings()
+    argv = [str(Path(sys.executable).parent / "reflex"), "run", "--env", "dev", "--loglevel", "warning",
+            "--frontend-port", str(settings.frontend_port), "--backend-port", str(settings.backend_port)]
+    sup.start("portal", argv, cwd=REPO_ROOT, env=env)
+    # The first start installs the frontend packages and compiles: allow several minutes.
+    sup.wait_for_port("portal", settings.frontend_port, timeout=600)
+
+
+def _banner() -> None:
+    s = get_settings()
+    print()
+    print(f"  Portal       {s.portal_url}")
+    print(f"  Temporal UI  http://localhost:{s.temporal_ui_port}")
+    print(f"  Login        {s.admin_email} / {s.admin_password}   (change it: prm users set-password --email {s.admin_email})")
+    print(f"  Logs         {s.var_dir / 'logs'}")
+    print("  Ctrl-C stops everything.")
+    sys.stdout.flush()
+
+
+def run(_args) -> int:  # noqa: ANN001
+    settings = get_settings()
+    print("Preparing the database …", flush=True)
+    if _prepare_database():
+        print("  loaded the demo practice and the built-in journeys")
+    sup = Supervisor(log_dir=settings.var_dir / "logs")
+    env = venv_env()
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    try:
+        print("Starting Temporal …", flush=True)
+        _start_temporal(sup, env)
+        print("Starting the journey worker …", flush=True)
+        _start_worker(sup, env)
+        print("Starting the portal (the first start builds the frontend: a few minutes) …", flush=True)
+        _start_portal(sup, env)
+        _banner()
+        while (exited := sup.first_exited()) is None:
+            time.sleep(1)
+        name, code = exited
+        print(f"{name} stopped unexpectedly (exit code {code}); see {sup.log_dir / (name + '.log')}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("\nStopping …", flush=True)
+        return 0
+    except RuntimeError as exc:
+        print(f"prm up failed: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        sup.stop_all()
+        print("All stopped.", flush=True)
