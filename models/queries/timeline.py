@@ -1,0 +1,196 @@
+"""A patient's timeline: one typed, newest-first view over the rows that already exist (nothing is copied)."""
+from __future__ import annotations
+
+import heapq
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, or_
+from sqlmodel import Session, select
+
+from models.tables import (Appointment, ConsentEvent, Enrollment, Journey, JourneyStepLog, LoyaltyLedger, Message,
+                           Note, Patient, Practice, Procedure, Referral, Task)
+
+_BODY_CHARS = 600  # enough to read a message or note on the timeline; the full text stays in its own row
+
+
+class TimelineKind(StrEnum):
+    APPOINTMENT = "appointment"
+    PROCEDURE = "procedure"
+    MESSAGE = "message"
+    JOURNEY_STEP = "journey_step"
+    TASK = "task"
+    NOTE = "note"
+    REFERRAL = "referral"
+    LOYALTY = "loyalty"
+    CONSENT = "consent"
+
+
+@dataclass(frozen=True)
+class TimelineItem:
+    """One thing that happened to or for the patient; `reason` says why a message was or was not sent."""
+
+    kind: str
+    at: datetime
+    title: str
+    ref_id: int
+    detail: str = ""
+    status: str = ""
+    reason: str = ""
+    source: str = ""  # which journey and step produced it, when one did
+    channel: str = ""
+    direction: str = ""
+
+
+@dataclass(frozen=True)
+class _Context:
+    session: Session
+    patient: Patient
+    tz: ZoneInfo
+    limit: int
+    journey_names: dict[int, str]  # enrollment id -> journey name
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= _BODY_CHARS else text[: _BODY_CHARS - 1] + "…"
+
+
+def _local_noon(day: date, tz: ZoneInfo) -> datetime:
+    """Date-only facts (a procedure's day) sit at noon practice time so they sort inside their day."""
+    return datetime.combine(day, time(12, 0), tzinfo=tz).astimezone(ZoneInfo("UTC"))
+
+
+def _appointments(ctx: _Context) -> list[TimelineItem]:
+    rows = ctx.session.exec(select(Appointment).where(Appointment.patient_id == ctx.patient.id)
+                            .order_by(Appointment.start.desc()).limit(ctx.limit)).all()
+    return [TimelineItem(kind=TimelineKind.APPOINTMENT, at=a.start, ref_id=a.id, status=a.status,
+                         title=f"Appointment{': ' + a.description if a.description else ''}",
+                         detail=", ".join(filter(None, [f"{a.duration_minutes} min", a.provider, a.operatory])))
+            for a in rows]
+
+
+def _procedures(ctx: _Context) -> list[TimelineItem]:
+    day = func.coalesce(Procedure.performed_on, Procedure.planned_on)
+    rows = ctx.session.exec(select(Procedure).where(Procedure.patient_id == ctx.patient.id, day.is_not(None))
+                            .order_by(day.desc(), Procedure.id.desc()).limit(ctx.limit)).all()
+    return [TimelineItem(kind=TimelineKind.PROCEDURE, at=_local_noon(p.performed_on or p.planned_on, ctx.tz),
+                         ref_id=p.id, status=p.status, title=f"{p.cdt_code} {p.description}".strip(),
+                         detail=", ".join(filter(None, [f"tooth {p.tooth}" if p.tooth else "", p.surface,
+                                                        f"${p.fee:,.2f}"])))
+            for p in rows]
+
+
+def _message_title(m: Message) -> str:
+    channel = m.channel.upper() if m.channel == "sms" else m.channel.capitalize()
+    return f"{channel} {'to' if m.direction == 'out' else 'from'} patient"
+
+
+def _messages(ctx: _Context) -> list[TimelineItem]:
+    moment = func.coalesce(Message.sent_at, Message.created_at)
+    rows = ctx.session.exec(select(Message).where(Message.patient_id == ctx.patient.id)
+                            .order_by(moment.desc(), Message.id.desc()).limit(ctx.limit)).all()
+    items = []
+    for m in rows:
+        source = ctx.journey_names.get(m.enrollment_id, "") if m.enrollment_id else ""
+        if source and m.step_id:
+            source = f"{source} · {m.step_id}"
+        detail = f"{m.subject}\n{m.body}" if m.subject else m.body
+        items.append(TimelineItem(kind=TimelineKind.MESSAGE, at=m.sent_at or m.created_at, ref_id=m.id,
+                                  title=_message_title(m), detail=_short(detail), status=m.status, reason=m.reason,
+                                  source=source, channel=m.channel, direction=m.direction))
+    return items
+
+
+def _journey_steps(ctx: _Context) -> list[TimelineItem]:
+    rows = ctx.session.exec(select(JourneyStepLog).where(JourneyStepLog.patient_id == ctx.patient.id)
+                            .order_by(JourneyStepLog.at.desc(), JourneyStepLog.id.desc()).limit(ctx.limit)).all()
+    return [TimelineItem(kind=TimelineKind.JOURNEY_STEP, at=s.at, ref_id=s.id, status=s.outcome,
+                         title=f"{ctx.journey_names.get(s.enrollment_id, 'Journey')}: {s.step_id} ({s.kind})",
+                         detail=s.detail, source=ctx.journey_names.get(s.enrollment_id, ""))
+            for s in rows]
+
+
+def _tasks(ctx: _Context) -> list[TimelineItem]:
+    rows = ctx.session.exec(select(Task).where(Task.patient_id == ctx.patient.id)
+                            .order_by(Task.created_at.desc(), Task.id.desc()).limit(ctx.limit)).all()
+    return [TimelineItem(kind=TimelineKind.TASK, at=t.created_at, ref_id=t.id, title=f"Task: {t.title}",
+                         status=t.status, detail=", ".join(filter(None, [f"for {t.role}", t.outcome])),
+                         source=ctx.journey_names.get(t.enrollment_id, "") if t.enrollment_id else "")
+            for t in rows]
+
+
+def _notes(ctx: _Context) -> list[TimelineItem]:
+    rows = ctx.session.exec(select(Note).where(Note.patient_id == ctx.patient.id)
+                            .order_by(Note.at.desc(), Note.id.desc()).limit(ctx.limit)).all()
+    items = []
+    for n in rows:
+        title = "Note" if n.kind == "note" else "Communication " + " ".join(filter(None, [n.channel, n.direction]))
+        items.append(TimelineItem(kind=TimelineKind.NOTE, at=n.at, ref_id=n.id, title=title.strip(),
+                                  detail=_short(n.body), channel=n.channel, direction=n.direction))
+    return items
+
+
+def _referrals(ctx: _Context) -> list[TimelineItem]:
+    pid = ctx.patient.id
+    rows = ctx.session.exec(select(Referral).where(or_(Referral.referrer_patient_id == pid,
+                                                       Referral.referred_patient_id == pid))
+                            .order_by(Referral.created_at.desc(), Referral.id.desc()).limit(ctx.limit)).all()
+    others = {r.referred_patient_id if r.referrer_patient_id == pid else r.referrer_patient_id for r in rows}
+    names = {p.id: p.display_name for p in ctx.session.exec(select(Patient).where(Patient.id.in_(others))).all()}
+    return [TimelineItem(kind=TimelineKind.REFERRAL, at=r.created_at, ref_id=r.id,
+                         title=(f"Referred {names.get(r.referred_patient_id, '')}" if r.referrer_patient_id == pid
+                                else f"Referred by {names.get(r.referrer_patient_id, '')}").strip())
+            for r in rows]
+
+
+def _loyalty(ctx: _Context) -> list[TimelineItem]:
+    rows = ctx.session.exec(select(LoyaltyLedger).where(LoyaltyLedger.patient_id == ctx.patient.id)
+                            .order_by(LoyaltyLedger.at.desc(), LoyaltyLedger.id.desc()).limit(ctx.limit)).all()
+    return [TimelineItem(kind=TimelineKind.LOYALTY, at=e.at, ref_id=e.id, title=f"{e.points:+d} points",
+                         detail=e.reason) for e in rows]
+
+
+def _consent(ctx: _Context) -> list[TimelineItem]:
+    rows = ctx.session.exec(select(ConsentEvent).where(ConsentEvent.patient_id == ctx.patient.id)
+                            .order_by(ConsentEvent.at.desc(), ConsentEvent.id.desc()).limit(ctx.limit)).all()
+    items = []
+    for c in rows:
+        what = c.channel.upper() if c.channel == "sms" else c.channel
+        scope = "" if c.message_type == "any" else f" ({c.message_type})"
+        items.append(TimelineItem(kind=TimelineKind.CONSENT, at=c.at, ref_id=c.id,
+                                  title=f"{'Opted in to' if c.granted else 'Opted out of'} {what}{scope}",
+                                  status="granted" if c.granted else "withdrawn", reason=f"source: {c.source}",
+                                  detail=c.evidence, channel=c.channel))
+    return items
+
+
+_LOADERS: dict[str, Callable[[_Context], list[TimelineItem]]] = {
+    TimelineKind.APPOINTMENT: _appointments, TimelineKind.PROCEDURE: _procedures, TimelineKind.MESSAGE: _messages,
+    TimelineKind.JOURNEY_STEP: _journey_steps, TimelineKind.TASK: _tasks, TimelineKind.NOTE: _notes,
+    TimelineKind.REFERRAL: _referrals, TimelineKind.LOYALTY: _loyalty, TimelineKind.CONSENT: _consent,
+}
+
+
+def _journey_names(session: Session, patient_id: int) -> dict[int, str]:
+    rows = session.exec(select(Enrollment.id, Journey.name).join(Journey, Journey.id == Enrollment.journey_id)
+                        .where(Enrollment.patient_id == patient_id)).all()
+    return {enrollment_id: name for enrollment_id, name in rows}
+
+
+def patient_timeline(*, session: Session, patient_id: int, kinds: Iterable[str] | None = None,
+                     limit: int = 200) -> list[TimelineItem]:
+    """The newest `limit` items of the chosen kinds (all kinds when None), newest first."""
+    wanted = list(TimelineKind) if kinds is None else [TimelineKind(k) for k in kinds]  # ValueError on unknown
+    patient = session.get(Patient, patient_id)
+    if patient is None:
+        raise ValueError(f"patient {patient_id} does not exist")
+    practice = session.get(Practice, patient.practice_id)
+    ctx = _Context(session=session, patient=patient, tz=ZoneInfo(practice.timezone), limit=limit,
+                   journey_names=_journey_names(session, patient_id))
+    # Each loader is already newest first; ties break on kind then id so the order is stable.
+    streams = [_LOADERS[k](ctx) for k in wanted]
+    merged = heapq.merge(*streams, key=lambda item: (item.at, item.kind, item.ref_id), reverse=True)
+    return list(merged)[:limit]

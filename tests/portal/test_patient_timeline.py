@@ -1,0 +1,97 @@
+"""The timeline: every kind of row about one patient, typed, newest first, filterable, with why a message was not sent."""
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+import pytest
+
+from models.queries.timeline import patient_timeline
+from models.tables import (ConsentEvent, JourneyStepLog, LoyaltyLedger, Note, Procedure, Referral, Task)
+from tests.factories import (make_appointment, make_enrollment, make_journey, make_message, make_patient,
+                             make_practice)
+
+
+def _at(day: int, hour: int) -> datetime:
+    return datetime(2026, 11, day, hour, 0, tzinfo=timezone.utc)
+
+
+@pytest.fixture
+def story(session):
+    """Maria's year in rows, one per day so the expected order is obvious; Tom is another patient."""
+    practice = make_practice(session)  # America/Chicago
+    maria = make_patient(session, practice, first_name="Maria", last_name="Lopez")
+    tom = make_patient(session, practice, first_name="Tom", last_name="Reed")
+    visit = make_appointment(session, maria, start=_at(2, 15), status="completed", description="Cleaning",
+                             provider="Dr. Ng")
+    session.add(Procedure(practice_id=practice.id, patient_id=maria.id, appointment_id=visit.id, cdt_code="D1110",
+                          description="Prophylaxis - adult", performed_on=date(2026, 11, 2), fee=95.0))
+    journey = make_journey(session, practice)
+    run = make_enrollment(session, journey, maria, trigger_ref="appointment:1")
+    session.add(JourneyStepLog(enrollment_id=run.id, patient_id=maria.id, step_id="wait_2h", kind="wait",
+                               outcome="done", detail="waited 2 hours", dedupe_key="a", at=_at(3, 10)))
+    make_message(session, maria, enrollment_id=run.id, step_id="ask_review", template_key="review_request",
+                 body="Hi Maria, how was your visit?", status="sent", created_at=_at(4, 10), sent_at=_at(4, 10))
+    make_message(session, maria, enrollment_id=run.id, step_id="reminder", status="suppressed",
+                 reason="opted out of SMS on 3 Nov", body="Reminder", created_at=_at(5, 10))
+    make_message(session, maria, direction="in", channel="sms", status="received", body="Great, thanks!",
+                 created_at=_at(6, 10))
+    session.add(Task(practice_id=practice.id, patient_id=maria.id, title="Call about crown", created_at=_at(7, 10)))
+    session.add(Note(practice_id=practice.id, patient_id=maria.id, kind="commlog", channel="phone",
+                     direction="received", body="Asked about whitening", at=_at(8, 10)))
+    session.add(Referral(practice_id=practice.id, referrer_patient_id=maria.id, referred_patient_id=tom.id,
+                         created_at=_at(9, 10)))
+    session.add(LoyaltyLedger(patient_id=maria.id, points=50, reason="referral reward", at=_at(10, 10)))
+    session.add(ConsentEvent(patient_id=maria.id, channel="sms", granted=False, source="patient_reply",
+                             evidence="STOP", at=_at(11, 10)))
+    make_message(session, tom, body="Not Maria's", created_at=_at(12, 10))
+    session.flush()
+    return maria, tom
+
+
+def test_timeline_lists_every_kind_newest_first(session, story):
+    maria, _ = story
+    items = patient_timeline(session=session, patient_id=maria.id)
+
+    assert [(i.kind, i.title, i.status) for i in items] == [
+        ("consent", "Opted out of SMS", "withdrawn"),
+        ("loyalty", "+50 points", ""),
+        ("referral", "Referred Tom Reed", ""),
+        ("note", "Communication phone received", ""),
+        ("task", "Task: Call about crown", "open"),
+        ("message", "SMS from patient", "received"),
+        ("message", "SMS to patient", "suppressed"),
+        ("message", "SMS to patient", "sent"),
+        ("journey_step", "Review request: wait_2h (wait)", "done"),
+        # The date-only procedure sits at noon practice time (18:00 UTC), after the 15:00 UTC visit.
+        ("procedure", "D1110 Prophylaxis - adult", "completed"),
+        ("appointment", "Appointment: Cleaning", "completed"),
+    ]
+    assert items[-2].at == datetime(2026, 11, 2, 18, 0, tzinfo=timezone.utc)
+
+
+def test_a_message_not_sent_shows_why_and_which_journey_step_made_it(session, story):
+    maria, _ = story
+    messages = patient_timeline(session=session, patient_id=maria.id, kinds=["message"])
+
+    suppressed = messages[1]
+    assert (suppressed.status, suppressed.reason, suppressed.source) == (
+        "suppressed", "opted out of SMS on 3 Nov", "Review request · reminder")
+    sent = messages[2]
+    assert (sent.detail, sent.reason, sent.source, sent.at) == (
+        "Hi Maria, how was your visit?", "", "Review request · ask_review", _at(4, 10))
+    assert [m.direction for m in messages] == ["in", "out", "out"]
+
+
+def test_filtering_by_kinds_and_limit(session, story):
+    maria, tom = story
+    items = patient_timeline(session=session, patient_id=maria.id, kinds=["task", "appointment", "consent"], limit=2)
+
+    assert [i.kind for i in items] == ["consent", "task"]
+    assert [(i.kind, i.title, i.detail) for i in patient_timeline(session=session, patient_id=tom.id)] == [
+        ("message", "SMS to patient", "Not Maria's"), ("referral", "Referred by Maria Lopez", "")]
+
+
+def test_an_unknown_kind_is_refused(session, story):
+    maria, _ = story
+    with pytest.raises(ValueError):
+        patient_timeline(session=session, patient_id=maria.id, kinds=["invoice"])
