@@ -1,0 +1,77 @@
+"""The pure send guard: every verdict with its exact reason and release time."""
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, datetime, time, timezone
+
+import pytest
+
+from workflows.journeys.guard import GuardDecision, SendContext, check_send
+
+UTC = timezone.utc
+
+
+def utc(*parts: int) -> datetime:
+    return datetime(*parts, tzinfo=UTC)
+
+
+BASE = SendContext(
+    now=utc(2026, 11, 3, 16, 0),  # Tue 10:00 in Chicago
+    channel="sms", message_type="reminder", patient_tz="America/Chicago",
+    window_start=time(8), window_end=time(20), closed_weekdays=frozenset({7}), holidays={},
+    consent_ok=True, consent_reason="texts allowed by the patient record (no consent change recorded)",
+    contact_missing="", sent_to_patient_7d=0, sent_to_household_7d=0, patient_cap=5, household_cap=8,
+)
+
+CASES = [
+    ("everything_allowed_sends_now", {}, GuardDecision("send", "ok to send", None)),
+    ("opted_out_is_suppressed_with_the_date", dict(consent_ok=False, consent_reason="opted out of SMS on 3 Nov 2026"),
+     GuardDecision("suppress", "not sent: opted out of SMS on 3 Nov 2026")),
+    ("missing_mobile_is_suppressed", dict(contact_missing="no mobile number"),
+     GuardDecision("suppress", "not sent: no mobile number")),
+    ("cancelled_appointment_is_suppressed", dict(fact_still_true=False, fact_reason="appointment was cancelled"),
+     GuardDecision("suppress", "not sent: appointment was cancelled")),
+    ("patient_below_weekly_limit_sends", dict(sent_to_patient_7d=4), GuardDecision("send", "ok to send")),
+    ("patient_at_weekly_limit_is_suppressed", dict(sent_to_patient_7d=5),
+     GuardDecision("suppress", "not sent: weekly limit of 5 messages reached")),
+    ("household_at_weekly_limit_is_suppressed", dict(sent_to_patient_7d=2, sent_to_household_7d=8),
+     GuardDecision("suppress", "not sent: household weekly limit of 8 messages reached")),
+    ("quiet_hours_defer_to_next_morning", dict(now=utc(2027, 1, 5, 4, 14)),
+     GuardDecision("defer", "deferred to 08:00 Tue 5 Jan: quiet hours (patient's time 22:14)",
+                   utc(2027, 1, 5, 14, 0))),
+    ("closed_sunday_defers_to_monday", dict(now=utc(2026, 11, 8, 16, 0)),
+     GuardDecision("defer", "deferred to 08:00 Mon 9 Nov: practice closed on Sunday", utc(2026, 11, 9, 14, 0))),
+    ("holiday_defers_to_next_open_day", dict(now=utc(2026, 12, 25, 16, 0), holidays={date(2026, 12, 25): "Christmas Day"}),
+     GuardDecision("defer", "deferred to 08:00 Sat 26 Dec: holiday (Christmas Day)", utc(2026, 12, 26, 14, 0))),
+    ("unnamed_holiday_is_called_a_practice_holiday", dict(now=utc(2026, 12, 24, 16, 0), holidays={date(2026, 12, 24): ""}),
+     GuardDecision("defer", "deferred to 08:00 Fri 25 Dec: practice holiday", utc(2026, 12, 25, 14, 0))),
+    ("los_angeles_patient_is_deferred_in_their_own_clock", dict(now=utc(2026, 11, 3, 13, 0),
+                                                                patient_tz="America/Los_Angeles"),
+     GuardDecision("defer", "deferred to 08:00 Tue 3 Nov: quiet hours (patient's time 05:00)", utc(2026, 11, 3, 16, 0))),
+    ("step_window_inside_practice_window_sends", dict(step_window_start=time(9), step_window_end=time(12)),
+     GuardDecision("send", "ok to send")),
+    ("step_window_narrows_the_practice_window", dict(now=utc(2026, 11, 3, 19, 0), step_window_start=time(9),
+                                                     step_window_end=time(12)),
+     GuardDecision("defer", "deferred to 09:00 Wed 4 Nov: quiet hours (patient's time 13:00)", utc(2026, 11, 4, 15, 0))),
+    ("step_window_outside_practice_window_is_suppressed", dict(step_window_start=time(21), step_window_end=time(22)),
+     GuardDecision("suppress", "not sent: the step's window 21:00-22:00 lies outside the send window 08:00-20:00")),
+    ("cap_outside_hours_is_suppressed_not_deferred", dict(now=utc(2027, 1, 5, 4, 14), sent_to_patient_7d=5),
+     GuardDecision("suppress", "not sent: weekly limit of 5 messages reached")),
+    ("stale_fact_wins_over_every_other_reason", dict(fact_still_true=False, fact_reason="appointment was moved",
+                                                     consent_ok=False, consent_reason="opted out of SMS on 3 Nov 2026",
+                                                     now=utc(2027, 1, 5, 4, 14)),
+     GuardDecision("suppress", "not sent: appointment was moved")),
+    ("consent_wins_over_caps", dict(consent_ok=False, consent_reason="no SMS consent on file", sent_to_patient_7d=9),
+     GuardDecision("suppress", "not sent: no SMS consent on file")),
+]
+
+
+@pytest.mark.parametrize("changes, expected", [case[1:] for case in CASES], ids=[case[0] for case in CASES])
+def test_check_send(changes, expected):
+    assert check_send(replace(BASE, **changes)) == expected
+
+
+def test_check_send_refuses_a_naive_now():
+    with pytest.raises(ValueError, match="timezone-aware"):
+        check_send(replace(BASE, now=datetime(2026, 11, 3, 10, 0)))
+
