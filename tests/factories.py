@@ -90,3 +90,12 @@ def make_enrollment(session: Session, journey, patient: Patient, **overrides):
     session.add(enrollment)
     session.flush()
     return enrollment
+
+
+def make_holiday(session: Session, practice: Practice, day: date, name: str = ""):
+    from models.tables import Holiday
+
+    holiday = Holiday(practice_id=practice.id, day=day, name=name)
+    session.add(holiday)
+    session.flush()
+    return holiday
