@@ -24,6 +24,8 @@ class Settings(BaseSettings):
     temporal_ui_port: int = 8233
     task_queue: str = "prm-journeys"
     codec_key: str = ""  # base64 AES-256 key; generated under var/ when empty
+    temporal_tls: bool = False  # Temporal Cloud / TLS clusters
+    temporal_api_key: str = ""  # Temporal Cloud API key (implies TLS)
 
     portal_url: str = "http://localhost:3000"
     backend_port: int = 8000
@@ -43,6 +45,7 @@ class Settings(BaseSettings):
     smtp_password: str = ""
     smtp_from: str = "practice@example.com"
     smtp_starttls: bool = True
+    email_sender: str = "sandbox"  # sandbox (Outbox + var/mail) or smtp
 
     @property
     def db_url(self) -> str:
