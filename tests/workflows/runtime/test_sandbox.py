@@ -59,3 +59,19 @@ def test_sandbox_send_through_send_once_lands_in_the_outbox(engine, session_fact
         row = s.exec(select(Message)).one()
     assert (row.status, row.subject, row.provider_ref) == ("sent", "How was your visit?", "sandbox:e7_ask_0.eml")
     assert (tmp_path / "e7_ask_0.eml").exists()
+
+
+def test_senders_default_to_the_sandbox_and_switch_email_to_smtp(tmp_path):
+    from models.settings import Settings
+    from workflows.channels.registry import build_senders
+    from workflows.channels.smtp import SmtpSender
+
+    senders = build_senders(Settings(var_dir=tmp_path, email_sender="sandbox"))
+    assert sorted(senders) == ["email", "sms"]
+    assert isinstance(senders["email"], SandboxSender) and senders["email"].mail_dir == tmp_path / "mail"
+    smtp = build_senders(Settings(var_dir=tmp_path, email_sender="smtp", smtp_host="mail.example", smtp_port=2525))
+    assert isinstance(smtp["email"], SmtpSender)
+    assert (smtp["email"].host, smtp["email"].port) == ("mail.example", 2525)
+    assert isinstance(smtp["sms"], SandboxSender)
+    with pytest.raises(ValueError, match="needs PRM_SMTP_HOST"):
+        build_senders(Settings(var_dir=tmp_path, email_sender="smtp", smtp_host=""))
