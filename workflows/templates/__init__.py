@@ -1,0 +1,1 @@
+"""Message templates: the sandboxed renderer, the fields a template sees, and the seed templates."""
