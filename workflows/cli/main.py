@@ -27,6 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
     imp_sub = imp.add_subparsers(dest="source", required=True, metavar="SOURCE")
     od = _add(imp_sub, "opendental", "workflows.cli.import_opendental:run", "Import an Open Dental SQL (INSERT) export.")
     od.add_argument("file", help="path to the .sql export")
+    od.add_argument("--practice-id", type=int, help="practice to import into (default: the only one, else a new one)")
 
     kpis = _add(sub, "kpis", "workflows.cli.kpis:run", "Print the practice KPIs.")
     kpis.add_argument("--json", action="store_true", help="print JSON")
