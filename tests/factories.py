@@ -99,3 +99,82 @@ def make_holiday(session: Session, practice: Practice, day: date, name: str = ""
     session.add(holiday)
     session.flush()
     return holiday
+
+
+def make_recall(session: Session, patient: Patient, **overrides):
+    from models.tables import Recall
+
+    values = dict(practice_id=patient.practice_id, patient_id=patient.id, due_on=date(2027, 1, 15), interval="6m")
+    values.update(overrides)
+    recall = Recall(**values)
+    session.add(recall)
+    session.flush()
+    return recall
+
+
+def make_treatment_plan(session: Session, patient: Patient, planned_codes: tuple[str, ...] = ("D2740",), **overrides):
+    """A presented plan with one planned procedure per CDT code given."""
+    from models.tables import Procedure, TreatmentPlan
+
+    values = dict(practice_id=patient.practice_id, patient_id=patient.id, status="presented",
+                  presented_on=date(2026, 11, 1), total_fee=1200.0)
+    values.update(overrides)
+    plan = TreatmentPlan(**values)
+    session.add(plan)
+    session.flush()
+    for code in planned_codes:
+        session.add(Procedure(practice_id=patient.practice_id, patient_id=patient.id, treatment_plan_id=plan.id,
+                              cdt_code=code, status="planned", fee=1200.0))
+    session.flush()
+    return plan
+
+
+# Open Dental export rows (dicts of column -> value) and a writer that turns them into an INSERT script.
+def od_patient(pat_num: int, **overrides) -> dict:
+    values = dict(PatNum=pat_num, LName="Lopez", FName="Maria", MiddleI="", Preferred="", PatStatus=0, Gender=1,
+                  Birthdate="1980-05-17", Address="1 Main St", Address2="", City="Chicago", State="IL", Zip="60601",
+                  HmPhone="", WkPhone="", WirelessPhone="(555) 201-3344", Email="maria@example.com",
+                  Guarantor=pat_num, DateFirstVisit="2024-01-02", TxtMsgOk=1, PreferContactMethod=8)
+    values.update(overrides)
+    return values
+
+
+def od_appointment(apt_num: int, pat_num: int, **overrides) -> dict:
+    values = dict(AptNum=apt_num, PatNum=pat_num, AptStatus=2, Pattern="XXXXXXXXXXXX", Confirmed=0, Op=100,
+                  Note="", ProvNum=100, ProvHyg=0, AptDateTime="2026-03-02 09:00:00", IsNewPatient=0,
+                  ProcDescript="D0120", IsHygiene=0)
+    values.update(overrides)
+    return values
+
+
+def od_procedure(proc_num: int, pat_num: int, **overrides) -> dict:
+    values = dict(ProcNum=proc_num, PatNum=pat_num, AptNum=0, CodeNum=1, ProcDate="2026-03-02", ProcFee=100.0,
+                  Surf="", ToothNum="", ToothRange="", ProcStatus=2, ProvNum=100, DateTP="0001-01-01")
+    values.update(overrides)
+    return values
+
+
+def od_procedure_code(code_num: int = 1, code: str = "D0120", descript: str = "Periodic oral evaluation") -> dict:
+    return dict(CodeNum=code_num, ProcCode=code, Descript=descript)
+
+
+def _od_literal(value) -> str:
+    if value is None:
+        return "NULL"
+    if isinstance(value, str):
+        return "'" + value.replace("\\", "\\\\").replace("'", "\\'").replace("\n", "\\n") + "'"
+    return repr(value)
+
+
+def write_opendental_dump(path, tables: dict[str, list[dict]], *, closed: bool = True):
+    """An export like Open Dental's: SET FOREIGN_KEY_CHECKS bracket, one single-row INSERT per line."""
+    lines = ["-- Synthetic Open Dental Database (test)", "", "SET FOREIGN_KEY_CHECKS = 0;", ""]
+    for table, rows in tables.items():
+        for row in rows:
+            columns = ", ".join(row)
+            values = ", ".join(_od_literal(value) for value in row.values())
+            lines.append(f"INSERT INTO `{table}` ({columns}) VALUES ({values});")
+    if closed:
+        lines += ["", "SET FOREIGN_KEY_CHECKS = 1;"]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path

@@ -44,6 +44,8 @@ class Patient(SQLModel, table=True):
     guarantor_id: int | None = Field(default=None, foreign_key="patient.id")
     status: str = Field(default="active", max_length=20)
     first_visit: date | None = None
+    # Account balance older than 30 days (Open Dental Bal_31_60 + Bal_61_90 + BalOver90); drives balance.overdue.
+    balance_overdue: float = 0.0
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
     updated_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
 
