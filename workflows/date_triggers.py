@@ -25,7 +25,7 @@ class DueTrigger:
     kind: EventKind
     patient_id: int
     entity_id: int
-    trigger_ref: str  # e.g. "recall42-2027-01-15": the same fact always gives the same ref
+    trigger_ref: str  # "<entity>:<id>:<discriminator>", e.g. "recall:42:2027-01-15": same fact, same ref
     payload: dict
 
 
@@ -39,7 +39,7 @@ def due_recalls(*, session: Session, practice_id: int, today: date) -> list[DueT
         _active_patients(practice_id), Recall.disabled == False,  # noqa: E712
         Recall.scheduled_on == None, Recall.due_on >= today,  # noqa: E711
         Recall.due_on <= today + timedelta(days=RECALL_LEAD_DAYS)).order_by(Recall.id))
-    return [DueTrigger(EventKind.RECALL_DUE, r.patient_id, r.id, f"recall{r.id}-{r.due_on.isoformat()}",
+    return [DueTrigger(EventKind.RECALL_DUE, r.patient_id, r.id, f"recall:{r.id}:{r.due_on.isoformat()}",
                        {"recall_id": r.id, "due_on": r.due_on.isoformat()}) for r in rows]
 
 
@@ -50,7 +50,7 @@ def birthdays(*, session: Session, practice_id: int, today: date) -> list[DueTri
     celebrate_today = or_(same_day, leap_born) if _is_feb_28_of_common_year(today) else same_day
     rows = session.exec(select(Patient.id).where(_active_patients(practice_id), Patient.birthdate != None,  # noqa: E711
                                                  celebrate_today).order_by(Patient.id))
-    return [DueTrigger(EventKind.BIRTHDAY, pid, pid, f"birthday{pid}-{today.year}", {"year": today.year})
+    return [DueTrigger(EventKind.BIRTHDAY, pid, pid, f"patient:{pid}:birthday-{today.year}", {"year": today.year})
             for pid in rows]
 
 
@@ -67,7 +67,7 @@ def unscheduled_treatment(*, session: Session, practice_id: int, today: date, no
         _active_patients(practice_id), TreatmentPlan.status.in_(("presented", "accepted")),
         TreatmentPlan.presented_on <= today - timedelta(days=UNSCHEDULED_AFTER_DAYS),
         planned_work, ~booked).order_by(TreatmentPlan.id))
-    return [DueTrigger(EventKind.TREATMENT_UNSCHEDULED, p.patient_id, p.id, f"unscheduled-plan{p.id}",
+    return [DueTrigger(EventKind.TREATMENT_UNSCHEDULED, p.patient_id, p.id, f"treatment_plan:{p.id}:unscheduled",
                        {"treatment_plan_id": p.id}) for p in rows]
 
 
@@ -76,7 +76,7 @@ def overdue_balances(*, session: Session, practice_id: int, today: date) -> list
     rows = session.exec(select(Patient.id).where(_active_patients(practice_id), Patient.balance_overdue > 0)
                         .order_by(Patient.id))
     month = f"{today:%Y-%m}"
-    return [DueTrigger(EventKind.BALANCE_OVERDUE, pid, pid, f"balance{pid}-{month}", {"month": month}) for pid in rows]
+    return [DueTrigger(EventKind.BALANCE_OVERDUE, pid, pid, f"patient:{pid}:balance-{month}", {"month": month}) for pid in rows]
 
 
 def _existing_refs(session: Session, kind: str, entity_ids: list[int]) -> set[str]:

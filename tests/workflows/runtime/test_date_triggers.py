@@ -28,7 +28,7 @@ def test_recall_due_within_thirty_days_fires_once_with_its_ref(session):
     make_recall(session, patient, due_on=date(2027, 1, 20), disabled=True)
     assert scan_date_triggers(session=session, now=NOW) == {**ZERO, "recall.due": 1}
     assert _events(session) == [("recall.due", patient.id, due.id,
-                                 {"recall_id": due.id, "due_on": "2027-01-15", "trigger_ref": f"recall{due.id}-2027-01-15"})]
+                                 {"recall_id": due.id, "due_on": "2027-01-15", "trigger_ref": f"recall:{due.id}:2027-01-15"})]
     assert scan_date_triggers(session=session, now=NOW) == ZERO
     assert len(_events(session)) == 1
 
@@ -42,7 +42,7 @@ def test_birthday_is_judged_by_the_practice_local_date(session):
     late_evening = datetime(2027, 1, 11, 3, 0, tzinfo=timezone.utc)  # still 10 January in Chicago
     assert scan_date_triggers(session=session, now=late_evening)["patient.birthday"] == 1
     assert _events(session) == [("patient.birthday", born_today.id, born_today.id,
-                                 {"year": 2027, "trigger_ref": f"birthday{born_today.id}-2027"})]
+                                 {"year": 2027, "trigger_ref": f"patient:{born_today.id}:birthday-2027"})]
 
 
 def test_leap_day_birthdays_are_celebrated_on_28_february_in_common_years(session):
@@ -67,7 +67,7 @@ def test_presented_plan_without_a_booked_visit_is_unscheduled_treatment(session)
     make_treatment_plan(session, waiting, presented_on=date(2026, 12, 1), status="declined")
     assert scan_date_triggers(session=session, now=NOW)["treatment.unscheduled"] == 1
     assert _events(session) == [("treatment.unscheduled", waiting.id, plan.id,
-                                 {"treatment_plan_id": plan.id, "trigger_ref": f"unscheduled-plan{plan.id}"})]
+                                 {"treatment_plan_id": plan.id, "trigger_ref": f"treatment_plan:{plan.id}:unscheduled"})]
 
 
 def test_overdue_balance_fires_once_per_calendar_month(session):
@@ -77,4 +77,5 @@ def test_overdue_balance_fires_once_per_calendar_month(session):
     assert scan_date_triggers(session=session, now=NOW)["balance.overdue"] == 1
     assert scan_date_triggers(session=session, now=datetime(2027, 1, 30, 15, tzinfo=timezone.utc))["balance.overdue"] == 0
     assert scan_date_triggers(session=session, now=datetime(2027, 2, 2, 15, tzinfo=timezone.utc))["balance.overdue"] == 1
-    assert [p["trigger_ref"] for *_, p in _events(session)] == [f"balance{owing.id}-2027-01", f"balance{owing.id}-2027-02"]
+    assert [p["trigger_ref"] for *_, p in _events(session)] == [f"patient:{owing.id}:balance-2027-01",
+                                                      f"patient:{owing.id}:balance-2027-02"]

@@ -41,7 +41,7 @@ async def test_triggered_schedule_runs_the_scan_and_emits_the_due_recall(dev_ser
     finally:
         await handle.delete()
     assert (event.kind, event.entity_id) == ("recall.due", recall_id)
-    assert f'"trigger_ref": "recall{recall_id}-{due_on.isoformat()}"' in event.payload
+    assert f'"trigger_ref": "recall:{recall_id}:{due_on.isoformat()}"' in event.payload
 
 
 async def test_ensuring_the_schedule_twice_updates_it_in_place(dev_server_env):
