@@ -178,3 +178,28 @@ def write_opendental_dump(path, tables: dict[str, list[dict]], *, closed: bool =
         lines += ["", "SET FOREIGN_KEY_CHECKS = 1;"]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
+
+
+def make_referral(session: Session, referrer: Patient, referred: Patient, **overrides):
+    from models.tables import Referral
+
+    values = dict(practice_id=referrer.practice_id, referrer_patient_id=referrer.id, referred_patient_id=referred.id,
+                  created_at=datetime(2026, 11, 20, 18, 0, tzinfo=timezone.utc))
+    values.update(overrides)
+    referral = Referral(**values)
+    session.add(referral)
+    session.flush()
+    return referral
+
+
+def make_step_log(session: Session, enrollment, step_id: str = "wait_reply", **overrides):
+    """What a run recorded at one step (kind and outcome as the journey engine writes them)."""
+    from models.tables import JourneyStepLog
+
+    values = dict(enrollment_id=enrollment.id, patient_id=enrollment.patient_id, step_id=step_id, kind="wait_for",
+                  outcome="replied", dedupe_key=f"{enrollment.id}:{step_id}:{overrides.get('kind', 'wait_for')}")
+    values.update(overrides)
+    log = JourneyStepLog(**values)
+    session.add(log)
+    session.flush()
+    return log
