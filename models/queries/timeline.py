@@ -127,7 +127,8 @@ def _notes(ctx: _Context) -> list[TimelineItem]:
                             .order_by(Note.at.desc(), Note.id.desc()).limit(ctx.limit)).all()
     items = []
     for n in rows:
-        title = "Note" if n.kind == "note" else "Communication " + " ".join(filter(None, [n.channel, n.direction]))
+        words = [n.channel.replace("_", " "), n.direction]
+        title = "Note" if n.kind == "note" else "Communication " + " ".join(filter(None, words))
         items.append(TimelineItem(kind=TimelineKind.NOTE, at=n.at, ref_id=n.id, title=title.strip(),
                                   detail=_short(n.body), channel=n.channel, direction=n.direction))
     return items

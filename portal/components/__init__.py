@@ -1,0 +1,1 @@
+"""Small stateless widgets: they take vars and return components."""

@@ -1,0 +1,19 @@
+"""Status badges with one colour per meaning, used by every list."""
+from __future__ import annotations
+
+import reflex as rx
+
+_COLOURS = {
+    "scheduled": "blue", "confirmed": "cyan", "arrived": "iris", "completed": "green", "cancelled": "gray",
+    "no_show": "red", "sent": "green", "delivered": "green", "sending": "blue", "received": "violet",
+    "suppressed": "orange", "deferred": "amber", "failed": "red", "running": "blue", "exited": "gray",
+    "active": "green", "paused": "amber", "stopped": "red", "draft": "gray", "open": "blue", "done": "green",
+    "granted": "green", "withdrawn": "red",
+}
+
+
+def status_badge(status: rx.Var | str) -> rx.Component:
+    """A coloured badge for any status string (unknown statuses are gray)."""
+    return rx.match(status, *[(name, rx.badge(name.replace("_", " "), color_scheme=colour))
+                              for name, colour in _COLOURS.items()],
+                    rx.badge(status, color_scheme="gray"))

@@ -1,0 +1,1 @@
+"""One State per area of the portal, each inheriting the signed-in user from AuthState."""

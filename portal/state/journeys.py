@@ -1,0 +1,104 @@
+"""Journeys with run counts; one journey's runs with the step each is on (live from Temporal when it answers)."""
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+import reflex as rx
+
+from models.queries.journeys import journey_overview, journey_runs
+from models.tables import Journey, JourneyStatus, Practice
+from portal.roles import JOURNEY_STAFF
+from portal.state.base import AuthState, db
+
+_STATUS_ORDER = ("running", "completed", "exited", "cancelled", "failed")
+
+
+def _counts_text(counts: dict[str, int]) -> str:
+    parts = [f"{counts[s]} {s}" for s in _STATUS_ORDER if counts.get(s)]
+    parts += [f"{n} {s}" for s, n in sorted(counts.items()) if s not in _STATUS_ORDER]
+    return ", ".join(parts) or "no runs yet"
+
+
+class JourneysState(AuthState):
+    journeys: list[dict[str, str]] = []
+    journey: dict[str, str] = {}
+    runs: list[dict[str, str]] = []
+    live: bool = False  # whether the run steps came from Temporal or from the database copy
+
+    def _load_list(self) -> None:
+        user = self._staff(JOURNEY_STAFF)
+        if user is None:
+            self.journeys = []
+            return
+        with db() as session:
+            overview = journey_overview(session=session, practice_id=user.practice_id)
+        self.journeys = [{"id": str(j.id), "key": j.key, "name": j.name, "trigger": j.trigger, "status": j.status,
+                          "version": str(j.version) if j.version is not None else "draft",
+                          "runs": _counts_text(j.runs_by_status), "total": str(j.total_runs)} for j in overview]
+
+    def _journey_id(self) -> int | None:
+        raw = self.router.url.path.rstrip("/").rsplit("/", 1)[-1]
+        return int(raw) if raw.isdigit() else None
+
+    @rx.event
+    def load_list(self):
+        self._load_list()
+
+    @rx.event
+    async def load_runs(self):
+        """Runs from the database; the step of each running one is then asked of its workflow."""
+        from portal.temporal_link import live_steps
+
+        user, journey_id = self._staff(JOURNEY_STAFF), self._journey_id()
+        self.journey, self.runs, self.live = {}, [], False
+        if user is None or journey_id is None:
+            return
+        with db() as session:
+            journey = session.get(Journey, journey_id)
+            if journey is None or journey.practice_id != user.practice_id:
+                return
+            tz = ZoneInfo(session.get(Practice, journey.practice_id).timezone)
+            runs = journey_runs(session=session, journey_id=journey_id)
+        self.journey = {"id": str(journey.id), "name": journey.name, "status": journey.status,
+                        "trigger": journey.trigger}
+        running = [r.workflow_id for r in runs if r.status == "running"]
+        steps = await live_steps(running) if running else {}
+        self.live = steps is not None and bool(running)
+        self.runs = [self._run_row(r, tz, (steps or {}).get(r.workflow_id)) for r in runs]
+
+    @staticmethod
+    def _run_row(run, tz: ZoneInfo, live: dict | None) -> dict[str, str]:  # noqa: ANN001
+        step = run.current_step
+        if live is not None:
+            step = live["step_id"] + (f" (waiting until {live['waiting_until']})" if live["waiting_until"] else "")
+            step += " · paused" if live["paused"] else ""
+        return {"patient": run.patient_name, "patient_id": str(run.patient_id), "version": str(run.version),
+                "started": run.started_at.astimezone(tz).strftime("%Y-%m-%d %H:%M"), "status": run.status,
+                "step": step, "exit_reason": run.exit_reason, "workflow_id": run.workflow_id}
+
+    def _set_status(self, journey_id: int, status: str):
+        from workflows.journeys.versions import set_journey_status
+
+        user = self._staff(JOURNEY_STAFF)
+        if user is None:
+            return rx.toast.error("Your role cannot change journeys.")
+        with db() as session:
+            journey = session.get(Journey, journey_id)
+            if journey is None or journey.practice_id != user.practice_id:
+                return rx.toast.error("No such journey.")
+            try:
+                set_journey_status(session=session, journey_id=journey_id, status=status, user_id=user.id)
+            except ValueError as exc:  # e.g. no published version yet; the message names no patient
+                return rx.toast.error(str(exc))
+        self._load_list()
+        if self.journey.get("id") == str(journey_id):
+            self.journey = {**self.journey, "status": status}
+        return rx.toast.success(f"Journey {status}.")
+
+    @rx.event
+    def pause(self, journey_id: int):
+        return self._set_status(journey_id, JourneyStatus.PAUSED)
+
+    @rx.event
+    def resume(self, journey_id: int):
+        return self._set_status(journey_id, JourneyStatus.ACTIVE)

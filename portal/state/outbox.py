@@ -1,0 +1,84 @@
+"""The sandbox outbox, and 'Reply as the patient' so staff can test how journeys react to answers."""
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+import reflex as rx
+
+from models.queries.outbox import PAGE_SIZE, outbox_page
+from models.tables import Message, Practice
+from portal.state.base import AuthState, db
+
+NOT_SENT = ("suppressed", "deferred", "failed")
+
+
+class OutboxState(AuthState):
+    page: int = 1
+    page_count: int = 1
+    total: int = 0
+    rows: list[dict[str, str]] = []
+    replying: bool = False
+
+    def _load(self) -> None:
+        user = self._staff()
+        if user is None:
+            self.rows = []
+            return
+        with db() as session:
+            result = outbox_page(session=session, practice_id=user.practice_id, page=self.page, page_size=PAGE_SIZE)
+            tz = ZoneInfo(session.get(Practice, user.practice_id).timezone)
+        self.total, self.page_count = result.total, result.page_count
+        self.rows = [{"id": str(r.id), "at": r.at.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
+                      "direction": r.direction, "channel": r.channel,
+                      "address": r.to_address if r.direction == "out" else r.from_address,
+                      "subject": r.subject, "body": r.body, "status": r.status,
+                      "reason": r.reason if r.status in NOT_SENT or r.direction == "in" else "",
+                      "template": r.template_key, "patient": r.patient_name,
+                      "patient_id": str(r.patient_id or ""),
+                      "can_reply": "yes" if r.direction == "out" and r.patient_id else ""} for r in result.rows]
+
+    @rx.event
+    def load(self):
+        self._load()
+
+    @rx.event
+    def next_page(self):
+        if self.page < self.page_count:
+            self.page += 1
+            self._load()
+
+    @rx.event
+    def previous_page(self):
+        if self.page > 1:
+            self.page -= 1
+            self._load()
+
+    @rx.event(background=True)
+    async def reply_as_patient(self, form: dict):
+        """Record the text as the patient's inbound reply, then dispatch so a waiting run gets its signal now."""
+        from models.inbound import receive_reply
+        from portal.temporal_link import dispatch_now
+
+        body = str(form.get("body", "")).strip()
+        message_id = int(form.get("message_id") or 0)
+        async with self:
+            user = self._staff()
+            if user is None or not body or self.replying:
+                return
+            self.replying = True
+        with db() as session:
+            original = session.get(Message, message_id)
+            if original is None or original.practice_id != user.practice_id or original.patient_id is None:
+                async with self:
+                    self.replying = False
+                yield rx.toast.error("That message cannot be answered.")
+                return
+            receive_reply(session=session, patient_id=original.patient_id, channel=original.channel, body=body,
+                          from_address=original.to_address, in_reply_to_id=original.id)
+        started = await dispatch_now()
+        async with self:
+            self.replying = False
+            self.page = 1
+            self._load()
+        yield rx.toast.success("Reply recorded.") if started else rx.toast.warning(
+            "Reply recorded; waiting journeys hear of it when the worker is up.")

