@@ -1,6 +1,8 @@
 """`prm demo`: migrate, then load the built-in demo practice into an empty database."""
 from __future__ import annotations
 
+import sys
+
 from models.db import session_scope
 from models.demo import DemoSummary, load_demo
 from models.migrate import upgrade
@@ -24,7 +26,7 @@ def _print_summary(summary: DemoSummary) -> None:
 
 def run(args) -> int:  # noqa: ANN001
     if args.patients < 1:
-        print("prm demo: --patients must be at least 1")
+        print("prm demo: --patients must be at least 1", file=sys.stderr)
         return 2
     upgrade()
     print(f"Loading the demo practice ({args.patients} patients, seed {args.seed})...", flush=True)
