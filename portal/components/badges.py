@@ -14,6 +14,6 @@ _COLOURS = {
 
 def status_badge(status: rx.Var | str) -> rx.Component:
     """A coloured badge for any status string (unknown statuses are gray)."""
-    return rx.match(status, *[(name, rx.badge(name.replace("_", " "), color_scheme=colour))
+    return rx.match(status, *[(name, rx.badge(name.replace("_", " "), color_scheme=colour, class_name="status-badge"))
                               for name, colour in _COLOURS.items()],
-                    rx.badge(status, color_scheme="gray"))
+                    rx.badge(status, color_scheme="gray", class_name="status-badge"))

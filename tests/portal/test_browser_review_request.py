@@ -1,0 +1,133 @@
+"""End to end in a real browser: staff marks today's visit completed and the review request shows on the timeline."""
+from __future__ import annotations
+
+import re
+import time
+
+from playwright.sync_api import Page, expect, sync_playwright
+from sqlmodel import Session, delete, select
+
+from models.consent import consent_allows
+from models.db import make_engine
+from models.demo import load_demo
+from models.migrate import upgrade
+from models.queries.appointments import appointments_on_day, practice_today
+from models.settings import Settings, get_settings
+from models.tables import AuditLog, Holiday, Message, Patient, Practice
+from tests.portal.live_stack import log_tails, new_stack_config, running_stack
+from workflows.journeys.builtin import install_builtin_journeys
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+JOURNEY_ENV = {"PRM_REVIEW_WAIT_SECONDS": "2", "PRM_REVIEW_REPLY_TIMEOUT_SECONDS": "600"}
+FIRST_PAGE_TIMEOUT_MS = 300_000  # Vite compiles each page on its first visit in dev mode
+MESSAGE_TIMEOUT_S = 120
+
+
+def _seed(db_url: str) -> None:
+    """Migrated demo practice with the built-in journeys, open for messages at any hour so the run never defers."""
+    upgrade(db_url)
+    engine = make_engine(db_url)
+    with Session(engine, expire_on_commit=False) as session:
+        load_demo(session=session, patients=60)
+        practice = session.exec(select(Practice)).one()
+        install_builtin_journeys(session=session, practice_id=practice.id,
+                                 settings=Settings(review_wait_seconds=2, review_reply_timeout_seconds=600))
+        practice.send_window_start, practice.send_window_end, practice.closed_weekdays = "00:00", "23:59", ""
+        session.add(practice)
+        session.exec(delete(Holiday))
+        session.commit()
+    engine.dispose()
+
+
+def _reviewable_visit(db_url: str) -> tuple[int, int, str]:
+    """(appointment id, patient id, greeting name) of today's first open visit whose patient may get a review request."""
+    engine = make_engine(db_url)
+    with Session(engine) as session:
+        practice = session.exec(select(Practice)).one()
+        day = practice_today(session=session, practice_id=practice.id)
+        for visit in appointments_on_day(session=session, practice_id=practice.id, day=day):
+            patient = session.get(Patient, visit.patient_id)
+            allowed, _ = consent_allows(session=session, patient_id=patient.id, channel=patient.preferred_channel,
+                                        message_type="review")
+            if visit.status in ("scheduled", "confirmed") and allowed:
+                engine.dispose()
+                return visit.id, patient.id, patient.preferred_name or patient.first_name
+    raise AssertionError("the demo has no open visit today whose patient accepts review requests")
+
+
+def _sent_review_requests(db_url: str, patient_id: int) -> list[tuple[str, str]]:
+    engine = make_engine(db_url)
+    with Session(engine) as session:
+        rows = session.exec(select(Message.status, Message.body).where(
+            Message.patient_id == patient_id, Message.template_key == "review_request")).all()
+    engine.dispose()
+    return [(status, body) for status, body in rows]
+
+
+def _patient_views(db_url: str) -> list[tuple[str, str, str]]:
+    engine = make_engine(db_url)
+    with Session(engine) as session:
+        rows = session.exec(select(AuditLog.action, AuditLog.entity, AuditLog.entity_id)
+                            .where(AuditLog.action == "view")).all()
+    engine.dispose()
+    return [tuple(row) for row in rows]
+
+
+def _log_in(page: Page, base: str) -> None:
+    page.goto(base + "/appointments", timeout=FIRST_PAGE_TIMEOUT_MS)
+    page.wait_for_url(re.compile(r".*/login$"), timeout=FIRST_PAGE_TIMEOUT_MS)
+    settings = get_settings()
+    page.fill("#email", settings.admin_email)
+    page.fill("#password", "not the password")
+    page.click("#sign-in")
+    expect(page.locator("#login-error")).to_have_text("Wrong email or password.", timeout=60_000)
+    page.fill("#password", settings.admin_password)
+    page.click("#sign-in")
+    page.wait_for_url(re.compile(r".*/appointments$"), timeout=FIRST_PAGE_TIMEOUT_MS)
+
+
+def _wait_for_review_request(page: Page, greeting: str) -> None:
+    """Refresh the timeline until the journey's message is there (the run waits 2 s, then sends)."""
+    message = page.locator(".timeline-item", has_text=f"Hi {greeting},")
+    deadline = time.monotonic() + MESSAGE_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if message.count() > 0:
+            break
+        page.click("#refresh-timeline")
+        page.wait_for_timeout(2000)
+    expect(message).to_have_count(1)
+    expect(message).to_contain_text("Review request after a visit · ask")
+    expect(message.locator(".status-badge")).to_have_text("sent")
+
+
+def test_completing_a_visit_puts_the_review_request_on_the_patient_timeline(tmp_path):
+    cfg = new_stack_config(tmp_path)
+    _seed(cfg.db_url)
+    appointment_id, patient_id, greeting = _reviewable_visit(cfg.db_url)
+
+    with running_stack(cfg, JOURNEY_ENV) as sup, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page()
+            _log_in(page, cfg.portal_url)
+            row = page.locator(f'tr[data-appointment-id="{appointment_id}"]')
+            expect(row).to_be_visible(timeout=FIRST_PAGE_TIMEOUT_MS)
+            row.get_by_role("button", name="Mark completed").click()
+            expect(row.locator(".status-badge")).to_have_text("completed", timeout=30_000)
+            expect(row.get_by_role("button", name="Mark completed")).to_have_count(0)
+
+            page.goto(f"{cfg.portal_url}/patients/{patient_id}", timeout=FIRST_PAGE_TIMEOUT_MS)
+            expect(page.locator("#patient-name")).not_to_be_empty(timeout=FIRST_PAGE_TIMEOUT_MS)
+            _wait_for_review_request(page, greeting)
+        except Exception as exc:
+            raise AssertionError(f"{exc}\n{log_tails(sup)}") from exc
+        finally:
+            browser.close()
+
+    assert [proc.poll() is not None for _name, proc in sup.children] == [True, True, True]
+    [(status, body)] = _sent_review_requests(cfg.db_url, patient_id)
+    assert status == "sent"
+    assert body.startswith(f"Hi {greeting},")
+    assert _patient_views(cfg.db_url) == [("view", "patient", str(patient_id))]
