@@ -1,6 +1,7 @@
 """Journeys with run counts; one journey's runs with the step each is on (live from Temporal when it answers)."""
 from __future__ import annotations
 
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import reflex as rx
@@ -70,7 +71,10 @@ class JourneysState(AuthState):
     def _run_row(run, tz: ZoneInfo, live: dict | None) -> dict[str, str]:  # noqa: ANN001
         step = run.current_step
         if live is not None:
-            step = live["step_id"] + (f" (waiting until {live['waiting_until']})" if live["waiting_until"] else "")
+            until = live["waiting_until"]
+            if until:
+                until = datetime.fromisoformat(until).astimezone(tz).strftime("%Y-%m-%d %H:%M")
+            step = live["step_id"] + (f" (waiting until {until})" if until else "")
             step += " · paused" if live["paused"] else ""
         return {"patient": run.patient_name, "patient_id": str(run.patient_id), "version": str(run.version),
                 "started": run.started_at.astimezone(tz).strftime("%Y-%m-%d %H:%M"), "status": run.status,

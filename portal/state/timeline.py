@@ -30,7 +30,8 @@ def _item_row(item: TimelineItem, tz: ZoneInfo) -> dict[str, str]:
             "at": item.at.astimezone(tz).strftime("%Y-%m-%d %H:%M"), "title": item.title, "detail": item.detail,
             "status": item.status, "source": item.source,
             "why_not_sent": item.reason if item.kind == TimelineKind.MESSAGE and item.status in NOT_SENT else "",
-            "note": item.reason if item.kind != TimelineKind.MESSAGE else ""}
+            # Consent source, a reply's recognised intent: context that is not a "why not sent".
+            "note": item.reason if item.kind != TimelineKind.MESSAGE or item.direction == "in" else ""}
 
 
 def _flags(session, patient: Patient) -> list[str]:  # noqa: ANN001
