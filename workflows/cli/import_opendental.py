@@ -61,6 +61,9 @@ def run(args) -> int:  # noqa: ANN001
     except OpenDentalImportError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except OSError as exc:
+        print(f"error: {path.name}: {exc.strerror or type(exc).__name__}", file=sys.stderr)
+        return 2
     except SQLAlchemyError as exc:
         # The driver's first line names the problem; later lines may quote row values.
         reason = str(getattr(exc, "orig", None) or type(exc).__name__).splitlines()[0]

@@ -65,7 +65,7 @@ def _preferred_channel(method: int, mobile: str, email: str, phones: bool, txt_o
         return Channel.SMS
     if email:
         return Channel.EMAIL
-    return Channel.PHONE if phones else Channel.SMS
+    return Channel.PHONE if phones and method != enums.DO_NOT_CALL else Channel.SMS
 
 
 def consent_statements(txt_ok: int, method: int) -> dict[str, tuple[bool | None, str]]:

@@ -100,6 +100,9 @@ def _token_lists(lines: Iterator[str], name: str) -> Iterator[list[Token]]:
                 tokens.append(("columns", columns.group(1), line_no))
                 pos = columns.end()
                 continue
+        if not tokens and kind != "word" and buf[start] != ";":
+            raise OpenDentalImportError(name, line_no, "a statement starts with a value, not an SQL keyword: "
+                                                       "this is not a MySQL INSERT script")
         tokens.append((kind, found.group(kind), line_no))
         if kind == "punct" and buf[start] == ";":
             yield tokens

@@ -84,6 +84,13 @@ def test_json_is_not_a_mysql_script(tmp_path):
     assert str(error.value) == "dump.sql, line 1: unexpected character '{': this is not a MySQL INSERT script"
 
 
+def test_csv_is_not_a_mysql_script(tmp_path):
+    with pytest.raises(OpenDentalImportError) as error:
+        _statements(tmp_path, '"PatNum","LName"\n1,"Lopez"\n')
+    assert str(error.value) == ("dump.sql, line 1: a statement starts with a value, not an SQL keyword: "
+                                "this is not a MySQL INSERT script")
+
+
 def test_binary_file_is_not_a_mysql_script(tmp_path):
     path = tmp_path / "image.sql"
     path.write_bytes(b"-- ok\n\xff\xd8\xff\xe0 JFIF\n")
