@@ -1,4 +1,4 @@
-"""`load_demo`: the built-in demo practice, three years of history and a booked month ahead, without sending anything."""
+"""`load_demo`: the built-in demo practice, three years of history and a booked month ahead; nothing is sent."""
 from __future__ import annotations
 
 import random
@@ -14,9 +14,10 @@ from models.demo.book import Book
 from models.demo.holidays import us_federal_holidays
 from models.demo.names import PRACTICE_PHONE
 from models.demo.notes import make_notes
-from models.demo.people import make_people
+from models.demo.people import PersonSpec, make_people
 from models.demo.schedule import fill_today
-from models.demo.visits import History, simulate_person
+from models.demo.specs import VisitSpec
+from models.demo.visits import HORIZON_DAYS, History, simulate_person
 from models.settings import get_settings
 from models.tables import Holiday, Practice, Role
 
@@ -97,31 +98,32 @@ def load_demo(*, session: Session, patients: int = 300, seed: int = 7, today: da
                        password=get_settings().admin_password, **counts)
 
 
-def _write(session: Session, practice: Practice, rng: random.Random, people, histories: list[History],
-           today: date) -> dict[str, int]:
+def _write(session: Session, practice: Practice, rng: random.Random, people: list[PersonSpec],
+           histories: list[History], today: date) -> dict[str, int]:
     """All rows in four flushes; returns the counts for the summary."""
     clock = writer.Clock(practice.timezone)
     visits = [v for h in histories for v in h.visits]
     plans = [p for h in histories for p in h.plans]
     notes = make_notes(rng, people, visits, plans, today)
-    patient_rows = writer.write_patients(session, practice, people, clock, today)
-    written = writer.write_plans_and_visits(session, practice, patient_rows, visits, plans, clock)
+    patients = writer.write_patients(session, practice, people, clock, today)
+    written = writer.write_plans_and_visits(session, practice, patients, visits, plans, clock)
     procs = [p for v in visits for p in v.procs] + [p for plan in plans for p in plan.procs]
-    recalls = [writer.recall_row(practice, person, row, h.visits)
-               for person, row, h in zip(people, patient_rows, histories, strict=True)]
-    recalls = [r for r in recalls if r is not None]
-    referrals = [writer.referral_row(practice, p, patient_rows, clock, today) for p in people if p.referred_by is not None]
-    session.add_all(writer.procedure_rows(practice, written, procs) + recalls + referrals
-                    + [c for p, row in zip(people, patient_rows, strict=True) for c in writer.consent_rows(p, row, clock)]
-                    + [writer.note_row(practice, n, patient_rows, clock) for n in notes])
+    pairs = list(zip(people, patients, strict=True))
+    recalls = [r for (person, row), h in zip(pairs, histories, strict=True)
+               if (r := writer.recall_row(practice, person, row, h.visits)) is not None]
+    referrals = [writer.referral_row(practice, p, patients, clock, today) for p in people if p.referred_by is not None]
+    consents = [c for person, row in pairs for c in writer.consent_rows(person, row, clock)]
+    session.add_all(writer.procedure_rows(practice, written, procs) + recalls + referrals + consents
+                    + [writer.note_row(practice, n, patients, clock) for n in notes])
     session.flush()
-    horizon = today + timedelta(days=28)
-    return dict(
-        patients=len(people), households=len({p.household for p in people}), appointments=len(visits),
-        completed_visits=sum(v.status == "completed" for v in visits),
-        todays_appointments=sum(v.day == today for v in visits),
-        upcoming_appointments=sum(today < v.day <= horizon and v.status == "scheduled" for v in visits),
-        procedures=len(procs), treatment_plans=len(plans), recalls=len(recalls), referrals=len(referrals),
-        notes=len(notes), anxious_patients=sum(p.anxious for p in people),
-        sms_opted_out=sum(p.sms_opt_out_day is not None for p in people),
-    )
+    return dict(_visit_counts(visits, today), patients=len(people), households=len({p.household for p in people}),
+                procedures=len(procs), treatment_plans=len(plans), recalls=len(recalls), referrals=len(referrals),
+                notes=len(notes), anxious_patients=sum(p.anxious for p in people),
+                sms_opted_out=sum(p.sms_opt_out_day is not None for p in people))
+
+
+def _visit_counts(visits: list[VisitSpec], today: date) -> dict[str, int]:
+    horizon = today + timedelta(days=HORIZON_DAYS)
+    return dict(appointments=len(visits), completed_visits=sum(v.status == "completed" for v in visits),
+                todays_appointments=sum(v.day == today for v in visits),
+                upcoming_appointments=sum(today < v.day <= horizon and v.status == "scheduled" for v in visits))

@@ -101,7 +101,7 @@ def _clinical_profile(rng: random.Random, person: PersonSpec, join: date | None,
     adult = person.age_on(today) >= 35
     person.perio = adult and rng.random() < 0.12
     person.anxious = rng.random() < 0.08
-    if person.first_visit is not None and rng.random() < 0.13:
+    if person.first_visit is not None and rng.random() < 0.22:
         start = max(person.first_visit, today - timedelta(days=HISTORY_DAYS))
         span = (today - start).days
         if span > 60:

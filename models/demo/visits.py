@@ -49,7 +49,8 @@ def _outcome(ctx: VisitContext, day: date) -> str:
     return "no_show" if roll < no_show else "cancelled" if roll < no_show + 0.09 else "completed"
 
 
-def attend(ctx: VisitContext, day: date, kind: str, *, book_rate: float = 1.0, must_complete: bool = False) -> VisitSpec | None:
+def attend(ctx: VisitContext, day: date, kind: str, *, book_rate: float = 1.0,
+           must_complete: bool = False) -> VisitSpec | None:
     """Book the visit (rebooking after a no-show or cancellation); the last attempt, or None when never booked."""
     last = None
     for _attempt in range(3):
@@ -58,8 +59,9 @@ def attend(ctx: VisitContext, day: date, kind: str, *, book_rate: float = 1.0, m
             return last
         slot = ctx.book.place(ctx.rng, day, ROOM_KIND[kind], DURATIONS[kind])
         status = "completed" if must_complete else _outcome(ctx, slot.day)
-        last = VisitSpec(person=ctx.person.index, day=slot.day, start_minute=slot.start_minute, duration=DURATIONS[kind],
-                         kind=kind, status=status, operatory=slot.operatory, provider=slot.provider,
+        last = VisitSpec(person=ctx.person.index, day=slot.day, start_minute=slot.start_minute,
+                         duration=DURATIONS[kind], kind=kind, status=status, operatory=slot.operatory,
+                         provider=slot.provider,
                          booked_on=min(slot.day, ctx.today) - timedelta(days=ctx.rng.randint(3, 40)))
         ctx.history.visits.append(last)
         if status in ("completed", "scheduled"):

@@ -47,7 +47,8 @@ def _patient_row(practice: Practice, person: PersonSpec, clock: Clock, today: da
     )
 
 
-def write_patients(session: Session, practice: Practice, people: list[PersonSpec], clock: Clock, today: date) -> list[Patient]:
+def write_patients(session: Session, practice: Practice, people: list[PersonSpec], clock: Clock,
+                   today: date) -> list[Patient]:
     """Patients first (for ids), then every member points at the household's guarantor."""
     rows = [_patient_row(practice, person, clock, today) for person in people]
     session.add_all(rows)
@@ -72,14 +73,14 @@ def write_plans_and_visits(session: Session, practice: Practice, patients: list[
 
 def _appointment_row(practice: Practice, patients: list[Patient], visit: VisitSpec, clock: Clock) -> Appointment:
     start = clock.at(visit.day, visit.start_minute)
+    end, booked = start + timedelta(minutes=visit.duration), clock.at(visit.booked_on, 10 * 60)
     done = visit.status == "completed"
     return Appointment(
         practice_id=practice.id, patient_id=patients[visit.person].id, start=start, duration_minutes=visit.duration,
         status=visit.status, provider=visit.provider, operatory=visit.operatory,
         is_new_patient=visit.kind == "new_patient", is_hygiene=visit.is_hygiene, description=visit.description,
-        completed_at=start + timedelta(minutes=visit.duration) if done else None,
-        created_at=clock.at(visit.booked_on, 10 * 60),
-        updated_at=start + timedelta(minutes=visit.duration) if visit.status != "scheduled" else clock.at(visit.booked_on, 10 * 60),
+        completed_at=end if done else None, created_at=booked,
+        updated_at=end if visit.status != "scheduled" else booked,
     )
 
 
@@ -113,10 +114,13 @@ def recall_row(practice: Practice, person: PersonSpec, patient: Patient, visits:
                   interval=f"{months}m", disabled=person.status != "active")
 
 
-def referral_row(practice: Practice, person: PersonSpec, patients: list[Patient], clock: Clock, today: date) -> Referral:
+def referral_row(practice: Practice, person: PersonSpec, patients: list[Patient], clock: Clock,
+                 today: date) -> Referral:
+    """Recorded a week before the referred patient's first visit, when they booked."""
     arrived = person.first_visit or today
     return Referral(practice_id=practice.id, referrer_patient_id=patients[person.referred_by].id,
-                    referred_patient_id=patients[person.index].id, created_at=clock.at(arrived - timedelta(days=7), 12 * 60))
+                    referred_patient_id=patients[person.index].id,
+                    created_at=clock.at(arrived - timedelta(days=7), 12 * 60))
 
 
 def consent_rows(person: PersonSpec, patient: Patient, clock: Clock) -> list[ConsentEvent]:

@@ -67,7 +67,8 @@ def load_frames(*, session: Session, practice_id: int) -> KpiFrames:
 
 
 def _patients(session: Session, practice_id: int) -> pd.DataFrame:
-    rows = session.exec(select(Patient.id, Patient.status, Patient.first_visit).where(Patient.practice_id == practice_id))
+    rows = session.exec(select(Patient.id, Patient.status, Patient.first_visit)
+                        .where(Patient.practice_id == practice_id))
     frame = _frame(rows, ["id", "status", "first_visit"])
     return frame.assign(first_visit=_as_day(frame["first_visit"]))
 

@@ -26,9 +26,9 @@ def message_counts(messages: pd.DataFrame, date_from: date, date_to: date) -> di
 
 
 def review_requests(messages: pd.DataFrame, date_from: date, date_to: date) -> dict:
-    """Review requests sent in the period (template key starting "review") and the replies to them, whenever they came."""
+    """Review requests sent in the period (template key starting "review") and replies to them, whenever they came."""
     out = messages.loc[(messages["direction"] == "out") & in_period(messages["day"], date_from, date_to)
                        & messages["status"].isin(SENT_STATUSES)
-                       & messages["template_key"].str.startswith(REVIEW_TEMPLATE_PREFIX)]
+                       & messages["template_key"].astype(str).str.startswith(REVIEW_TEMPLATE_PREFIX)]
     replies = messages.loc[(messages["direction"] == "in") & messages["in_reply_to_id"].isin(out["id"])]
     return {"requests_sent": len(out), "replies": len(replies), "reply_rate": ratio(len(replies), len(out))}

@@ -51,7 +51,8 @@ def _pct(rate: float | None) -> str:
 def _rows(report: dict) -> list[tuple[str, str]]:
     p, a, t, r = report["patients"], report["appointments"], report["treatment_plans"], report["recalls"]
     m, rv = report["messages"], report["reviews"]
-    rows = [("Patients at start / end", f"{p['at_start']} / {p['at_end']}"), ("New patients", str(report["new_patients"])),
+    rows = [("Patients at start / end", f"{p['at_start']} / {p['at_end']}"),
+            ("New patients", str(report["new_patients"])),
             ("Retention rate", _pct(p["retention_rate"])), ("Referrals", str(report["referrals"])),
             ("Completed visits", str(a["completed"])), ("No-show rate", _pct(a["no_show_rate"])),
             ("Cancellation rate", _pct(a["cancellation_rate"])),

@@ -1,10 +1,10 @@
 from datetime import date
 
+import pandas as pd
+
 from models.kpis.appointments import appointment_outcomes
 from models.kpis.patients import new_patients, referrals
 from tests.models.kpis import frames_builders as fb
-
-import pandas as pd
 
 PERIOD = (date(2024, 1, 1), date(2024, 1, 31))
 

@@ -1,12 +1,10 @@
 import json
 from datetime import date, datetime, timezone
 
-import pandas as pd
 import pytest
 
 from models.kpis import kpi_report, monthly_series
 from models.kpis.frames import load_frames
-from models.tables import Enrollment
 from tests.factories import (make_appointment, make_enrollment, make_journey, make_message, make_patient,
                              make_practice, make_recall, make_referral, make_step_log, make_treatment_plan)
 
