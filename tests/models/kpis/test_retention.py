@@ -68,3 +68,12 @@ def test_retention_of_empty_frames_is_none_not_an_error():
 def test_retention_rate_rounds_to_four_places():
     assert retention_rate(at_start=3, at_end=3, new=1) == 0.6667
     assert retention_rate(at_start=0, at_end=5, new=2) is None
+
+
+def test_a_patient_back_after_more_than_18_months_counts_at_the_end_only():
+    # Start (2023-12-31): only patient 1 -> 1. End: 1 and the returning patient 2 -> 2. New: none.
+    # Retention = (2 - 0) / 1 = 2.0, as the article's formula credits reactivations.
+    patients = fb.patients([(1, "active", "2020-01-01"), (2, "active", "2020-01-01")])
+    appointments = fb.appointments([(1, "2023-06-01", "completed"), (1, "2024-06-01", "completed"),
+                                    (2, "2021-01-10", "completed"), (2, "2024-06-01", "completed")])
+    assert retention(patients, appointments, *PERIOD) == {"at_start": 1, "at_end": 2, "new": 0, "retention_rate": 2.0}
