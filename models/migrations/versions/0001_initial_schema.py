@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 91420a77872e
+Revision ID: 0001
 Revises: 
-Create Date: 2026-12-03 18:38:14.767753
+Create Date: 2026-12-03 18:52:22.355515
 """
 from alembic import op
 import sqlalchemy as sa
@@ -10,7 +10,7 @@ import sqlmodel
 import models.types
 
 
-revision = '91420a77872e'
+revision = '0001'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -100,6 +100,7 @@ def upgrade() -> None:
     sa.Column('guarantor_id', sa.Integer(), nullable=True),
     sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
     sa.Column('first_visit', sa.Date(), nullable=True),
+    sa.Column('balance_overdue', sa.Float(), nullable=False),
     sa.Column('created_at', models.types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('updated_at', models.types.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['guarantor_id'], ['patient.id'], ),

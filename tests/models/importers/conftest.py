@@ -13,7 +13,7 @@ import models.tables  # noqa: F401
 from models.db import make_engine
 from models.importers.opendental import import_opendental
 
-REALDATA = Path("/work/shared/realdata")
+REALDATA = Path(__file__).resolve().parents[3].parent / "shared" / "realdata"
 OPENDENTAL_300 = REALDATA / "synthetic-opendental" / "opendental_300.sql"
 OPENDENTAL_80 = REALDATA / "synthetic-opendental" / "opendental_80.sql"
 FHIR_EXAMPLE = REALDATA / "hl7-fhir-r4-examples" / "Patient-example.json"
