@@ -1,4 +1,4 @@
-"""`prm demo`: migrate, then load the built-in demo practice into an empty database."""
+"""`prm demo`: migrate, then load the built-in demo practice (and the built-in journeys) into an empty database."""
 from __future__ import annotations
 
 import sys
@@ -6,6 +6,7 @@ import sys
 from models.db import session_scope
 from models.demo import DemoSummary, load_demo
 from models.migrate import upgrade
+from workflows.journeys.builtin import install_builtin_journeys
 
 
 def _print_summary(summary: DemoSummary) -> None:
@@ -32,8 +33,11 @@ def run(args) -> int:  # noqa: ANN001
     print(f"Loading the demo practice ({args.patients} patients, seed {args.seed})...", flush=True)
     with session_scope() as session:
         summary = load_demo(session=session, patients=args.patients, seed=args.seed)
+        # As `prm up` does: a fresh demo comes with the built-in journeys, so `prm worker` has work.
+        journeys = install_builtin_journeys(session=session, practice_id=summary.practice_id) if summary.created else []
     if not summary.created:
         print("demo data already present (a practice exists); nothing loaded")
         return 0
     _print_summary(summary)
+    print(f"Built-in journeys: {', '.join(sorted(j.key for j in journeys))}")
     return 0

@@ -4,7 +4,7 @@ import pytest
 from sqlmodel import func, select
 
 from models.db import session_scope
-from models.tables import Patient
+from models.tables import Journey, Patient
 from workflows.cli import demo
 from workflows.cli.main import main
 
@@ -23,8 +23,10 @@ def test_prm_demo_migrates_loads_and_prints_the_logins(schema_without_migrations
     assert schema_without_migrations == ["upgrade"]
     assert re.search(r"^  patients +30$", out, re.MULTILINE)
     assert "admin        admin@demo.practice" in out
+    assert "Built-in journeys: nervous_patient_checkin, referral_reward, review_request" in out
     with session_scope() as session:
         assert session.exec(select(func.count()).select_from(Patient)).one() == 30
+        assert session.exec(select(func.count()).select_from(Journey)).one() == 3
 
 
 def test_prm_demo_twice_says_the_data_is_already_there(schema_without_migrations, capsys):
