@@ -5,6 +5,7 @@ local date, and trigger refs make a repeated scan emit nothing twice. The dispat
 """
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -38,7 +39,10 @@ class DateTriggerActivities:
         self.session_factory = session_factory
 
     @activity.defn(name="scan_date_triggers")
-    def scan(self, request: ScanRequest) -> ScanReport:
+    async def scan(self, request: ScanRequest) -> ScanReport:
+        return await asyncio.to_thread(self._scan, request)  # blocking database work off the event loop
+
+    def _scan(self, request: ScanRequest) -> ScanReport:
         with self.session_factory() as session:
             counts = scan_date_triggers(session=session, now=datetime.fromisoformat(request.as_of))
             session.commit()

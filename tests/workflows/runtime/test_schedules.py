@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 
 from sqlmodel import Session, select
@@ -33,11 +32,10 @@ async def test_triggered_schedule_runs_the_scan_and_emits_the_due_recall(dev_ser
     client, queue = dev_server_env.client, f"scan-{uuid.uuid4()}"
     handle = await ensure_schedule(client, task_queue=queue, schedule_id=queue)
     try:
-        with ThreadPoolExecutor(4) as pool:
-            async with Worker(client, task_queue=queue, workflows=[DateTriggerScanWorkflow],
-                              activities=DateTriggerActivities(session_factory).activities(), activity_executor=pool):
-                await handle.trigger()
-                [event] = await _wait_for_events(engine, 1)
+        async with Worker(client, task_queue=queue, workflows=[DateTriggerScanWorkflow],
+                          activities=DateTriggerActivities(session_factory).activities()):
+            await handle.trigger()
+            [event] = await _wait_for_events(engine, 1)
     finally:
         await handle.delete()
     assert (event.kind, event.entity_id) == ("recall.due", recall_id)
