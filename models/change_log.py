@@ -25,7 +25,7 @@ def record_change(*, session: Session, practice_id: int, entity: str, entity_id:
 
 
 def practice_today(*, session: Session, practice_id: int, now: datetime | None = None) -> date:
-    """Today's date on the practice's calendar: a plan accepted at 7 pm in Chicago is accepted that day, not UTC's next."""
+    """Today on the practice's calendar: a plan accepted at 7 pm in Chicago is accepted that day, not the next."""
     practice = session.get(Practice, practice_id)
     if practice is None:
         raise ValueError(f"practice {practice_id} does not exist")

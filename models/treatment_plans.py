@@ -1,4 +1,4 @@
-"""Treatment plans: presenting and deciding. Presenting and accepting write their DomainEvent; every change an AuditLog row.
+"""Treatment plans, presented and decided: presenting and accepting write their DomainEvent, every change an AuditLog.
 
 A plan is created when it is presented (there is no draft state): its planned procedures are written with it and its
 total is their sum. Accepting or declining records the decision date; planned procedures stay "planned" until each

@@ -203,3 +203,29 @@ def make_step_log(session: Session, enrollment, step_id: str = "wait_reply", **o
     session.add(log)
     session.flush()
     return log
+
+
+def make_procedure(session: Session, patient: Patient, **overrides):
+    """A planned procedure (no plan unless treatment_plan_id is given)."""
+    from models.tables import Procedure
+
+    values = dict(practice_id=patient.practice_id, patient_id=patient.id, cdt_code="D2391", status="planned",
+                  fee=180.0, planned_on=date(2026, 11, 1))
+    values.update(overrides)
+    procedure = Procedure(**values)
+    session.add(procedure)
+    session.flush()
+    return procedure
+
+
+def make_feedback(session: Session, patient: Patient, **overrides):
+    """An NPS survey answer of 9 received by link."""
+    from models.tables import Feedback
+
+    values = dict(practice_id=patient.practice_id, patient_id=patient.id, kind="survey", score=9, scale="nps",
+                  source="link", created_at=datetime(2026, 12, 2, 16, 0, tzinfo=timezone.utc))
+    values.update(overrides)
+    feedback = Feedback(**values)
+    session.add(feedback)
+    session.flush()
+    return feedback
