@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-03 18:52:22.355515
+Create Date: 2026-12-03 18:58:43.137260
 """
 from alembic import op
 import sqlalchemy as sa
@@ -387,6 +387,29 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_procedure_practice_id'), ['practice_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_procedure_treatment_plan_id'), ['treatment_plan_id'], unique=False)
 
+    op.create_table('feedback',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('practice_id', sa.Integer(), nullable=False),
+    sa.Column('patient_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+    sa.Column('score', sa.Integer(), nullable=True),
+    sa.Column('scale', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
+    sa.Column('comment', sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=False),
+    sa.Column('source', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+    sa.Column('enrollment_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', models.types.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['enrollment_id'], ['enrollment.id'], ),
+    sa.ForeignKeyConstraint(['patient_id'], ['patient.id'], ),
+    sa.ForeignKeyConstraint(['practice_id'], ['practice.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('feedback', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_feedback_created_at'), ['created_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_feedback_enrollment_id'), ['enrollment_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_feedback_kind'), ['kind'], unique=False)
+        batch_op.create_index(batch_op.f('ix_feedback_patient_id'), ['patient_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_feedback_practice_id'), ['practice_id'], unique=False)
+
     op.create_table('journeysteplog',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('enrollment_id', sa.Integer(), nullable=False),
@@ -492,6 +515,14 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_journeysteplog_at'))
 
     op.drop_table('journeysteplog')
+    with op.batch_alter_table('feedback', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_feedback_practice_id'))
+        batch_op.drop_index(batch_op.f('ix_feedback_patient_id'))
+        batch_op.drop_index(batch_op.f('ix_feedback_kind'))
+        batch_op.drop_index(batch_op.f('ix_feedback_enrollment_id'))
+        batch_op.drop_index(batch_op.f('ix_feedback_created_at'))
+
+    op.drop_table('feedback')
     with op.batch_alter_table('procedure', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_procedure_treatment_plan_id'))
         batch_op.drop_index(batch_op.f('ix_procedure_practice_id'))
