@@ -3,10 +3,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 
 from temporalio.service import RPCError
 
 from models.db import session_scope
+from models.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
 
@@ -17,27 +19,30 @@ STATUS_TIMEOUT_SECONDS = 5
 TEMPORAL_ERRORS = (RuntimeError, OSError, RPCError, asyncio.TimeoutError)
 
 
-async def _client():  # noqa: ANN202
+async def _client(settings: Settings | None = None):  # noqa: ANN202
     from workflows.temporal_client import connect
 
-    return await asyncio.wait_for(connect(), timeout=CONNECT_TIMEOUT_SECONDS)
+    return await asyncio.wait_for(connect(settings), timeout=CONNECT_TIMEOUT_SECONDS)
 
 
-async def dispatch_now() -> bool:
-    """Turn pending domain events into journey runs right away; False if Temporal is unreachable.
+async def dispatch_now(*, settings: Settings | None = None, session_factory: Callable = session_scope) -> bool:
+    """Turn pending domain events into journey runs right away; False if Temporal is unreachable or an event failed.
 
     The event row is already committed, so nothing is lost on False: the worker's own loop dispatches it later.
     """
     from workflows.dispatcher import dispatch_pending
 
     try:
-        client = await _client()
-        await asyncio.wait_for(dispatch_pending(client=client, session_factory=session_scope),
-                               timeout=DISPATCH_TIMEOUT_SECONDS)
+        client = await _client(settings)
+        task_queue = (settings or get_settings()).task_queue
+        report = await asyncio.wait_for(
+            dispatch_pending(client=client, session_factory=session_factory, task_queue=task_queue),
+            timeout=DISPATCH_TIMEOUT_SECONDS)
     except TEMPORAL_ERRORS as exc:
         log.warning("dispatch from the portal failed (%s); the worker will dispatch", type(exc).__name__)
         return False
-    return True
+    # The dispatcher keeps an event it could not handle pending for its next pass: not started yet.
+    return not report.failed_events
 
 
 async def live_steps(workflow_ids: list[str]) -> dict[str, dict] | None:

@@ -109,7 +109,7 @@ def _journey_steps(ctx: _Context) -> list[TimelineItem]:
                             .order_by(JourneyStepLog.at.desc(), JourneyStepLog.id.desc()).limit(ctx.limit)).all()
     return [TimelineItem(kind=TimelineKind.JOURNEY_STEP, at=s.at, ref_id=s.id, status=s.outcome,
                          title=f"{ctx.journey_names.get(s.enrollment_id, 'Journey')}: {s.step_id} ({s.kind})",
-                         detail=s.detail, source=ctx.journey_names.get(s.enrollment_id, ""))
+                         detail=s.detail)
             for s in rows]
 
 

@@ -51,9 +51,7 @@ def journey_runs_page() -> rx.Component:
         rx.hstack(rx.heading(j["name"], size="4"), status_badge(j["status"]),
                   pause_resume(j["id"], j["status"], JourneysState.pause, JourneysState.resume),
                   rx.spacer(),
-                  rx.text(rx.cond(JourneysState.live, "Steps live from the workflows",
-                                  "Steps from the database (Temporal not reachable or nothing running)"),
-                          size="1", color_scheme="gray"),
+                  rx.text(JourneysState.steps_source, size="1", color_scheme="gray", id="steps-source"),
                   align="center", spacing="3", width="100%"),
         rx.table.root(
             rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in

@@ -30,7 +30,9 @@ def _row(row: rx.Var) -> rx.Component:
         rx.table.cell(rx.link(row["patient"], href="/patients/" + row["patient_id"]), rx.text(row["address"], size="1")),
         rx.table.cell(rx.cond(row["subject"] != "", rx.text(row["subject"], weight="bold", size="2")),
                       rx.text(row["body"], size="2", white_space="pre-wrap")),
-        rx.table.cell(status_badge(row["status"]), rx.text(row["reason"], size="1", color_scheme="orange")),
+        rx.table.cell(status_badge(row["status"]),
+                      rx.text(row["reason"], size="1",
+                              color_scheme=rx.cond(row["direction"] == "in", "gray", "orange"))),
         rx.table.cell(rx.cond(row["can_reply"] != "", _reply_form(row))),
         class_name="outbox-row",
     )

@@ -24,7 +24,7 @@ class JourneysState(AuthState):
     journeys: list[dict[str, str]] = []
     journey: dict[str, str] = {}
     runs: list[dict[str, str]] = []
-    live: bool = False  # whether the run steps came from Temporal or from the database copy
+    steps_source: str = ""  # where the current steps of running runs came from
 
     def _load_list(self) -> None:
         user = self._staff(JOURNEY_STAFF)
@@ -51,7 +51,7 @@ class JourneysState(AuthState):
         from portal.temporal_link import live_steps
 
         user, journey_id = self._staff(JOURNEY_STAFF), self._journey_id()
-        self.journey, self.runs, self.live = {}, [], False
+        self.journey, self.runs, self.steps_source = {}, [], ""
         if user is None or journey_id is None:
             return
         with db() as session:
@@ -64,7 +64,9 @@ class JourneysState(AuthState):
                         "trigger": journey.trigger}
         running = [r.workflow_id for r in runs if r.status == "running"]
         steps = await live_steps(running) if running else {}
-        self.live = steps is not None and bool(running)
+        if running:
+            self.steps_source = ("Current steps live from the workflows" if steps is not None
+                                 else "Temporal is not reachable: current steps as last recorded")
         self.runs = [self._run_row(r, tz, (steps or {}).get(r.workflow_id)) for r in runs]
 
     @staticmethod
