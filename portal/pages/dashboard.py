@@ -14,7 +14,8 @@ def _period_form() -> rx.Component:
     return rx.form(
         rx.hstack(
             rx.text("From", size="2"),
-            rx.input(type="date", name="date_from", default_value=DashboardState.date_from, key=DashboardState.date_from),
+            rx.input(type="date", name="date_from", default_value=DashboardState.date_from,
+                     key=DashboardState.date_from),
             rx.text("to", size="2"),
             rx.input(type="date", name="date_to", default_value=DashboardState.date_to, key=DashboardState.date_to),
             rx.button("Show", type="submit", size="2"),

@@ -27,7 +27,8 @@ def _row(row: rx.Var) -> rx.Component:
     return rx.table.row(
         rx.table.cell(rx.text(row["at"], size="1", white_space="nowrap")),
         rx.table.cell(rx.cond(row["direction"] == "out", "→ ", "← "), row["channel"]),
-        rx.table.cell(rx.link(row["patient"], href="/patients/" + row["patient_id"]), rx.text(row["address"], size="1")),
+        rx.table.cell(rx.link(row["patient"], href="/patients/" + row["patient_id"]),
+                      rx.text(row["address"], size="1")),
         rx.table.cell(rx.cond(row["subject"] != "", rx.text(row["subject"], weight="bold", size="2")),
                       rx.text(row["body"], size="2", white_space="pre-wrap")),
         rx.table.cell(status_badge(row["status"]),

@@ -1,4 +1,4 @@
-"""The whole product on free ports in a temp dir: Temporal dev server, `prm worker` and `reflex run`, all stopped after."""
+"""The whole product on free ports in a temp dir: Temporal dev server, `prm worker`, `reflex run`; all stopped after."""
 from __future__ import annotations
 
 import socket
@@ -44,7 +44,8 @@ class StackConfig:
         """Every child reads its settings from here: the tmp database, these ports, short journey timings."""
         return venv_env({
             "DATABASE_URL": self.db_url, "PRM_VAR_DIR": str(self.root / "var"),
-            "PRM_TEMPORAL_ADDRESS": f"localhost:{self.temporal_port}", "PRM_TASK_QUEUE": f"prm-test-{self.temporal_port}",
+            "PRM_TEMPORAL_ADDRESS": f"localhost:{self.temporal_port}",
+            "PRM_TASK_QUEUE": f"prm-test-{self.temporal_port}",
             "PRM_FRONTEND_PORT": str(self.frontend_port), "PRM_BACKEND_PORT": str(self.backend_port),
             "PRM_PORTAL_URL": self.portal_url,
             # Reflex: no version check against PyPI, Disk state kept in the tmp dir, reload only on portal edits.

@@ -42,7 +42,7 @@ def _seed(db_url: str) -> None:
 
 
 def _reviewable_visit(db_url: str) -> tuple[int, int, str]:
-    """(appointment id, patient id, greeting name) of today's first open visit whose patient may get a review request."""
+    """(appointment id, patient id, greeting) of today's first open visit whose patient accepts review requests."""
     engine = make_engine(db_url)
     with Session(engine) as session:
         practice = session.exec(select(Practice)).one()

@@ -1,4 +1,4 @@
-"""The timeline: every kind of row about one patient, typed, newest first, filterable, with why a message was not sent."""
+"""The timeline: every kind of row about a patient, typed, newest first, filterable, with why a message was not sent."""
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
