@@ -1,0 +1,206 @@
+"""The journey workflow's effects, one activity per effect, on a class holding its dependencies.
+
+Every write is keyed by the enrollment, the step and the step's visit number, so a retried or replayed activity
+finds its earlier work and does nothing twice. Activities are async and run their blocking database work in a
+thread, so any worker can host them without an activity executor.
+"""
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Mapping
+from datetime import datetime, timedelta
+
+from temporalio import activity
+from temporalio.exceptions import ApplicationError
+
+from models.tables import Enrollment, EnrollmentStatus, JourneyVersion, LoyaltyLedger, MessageStatus, Task
+from workflows.channels.base import ChannelSender, OutboundMessage, PermanentSendError
+from workflows.channels.send_once import send_once
+from workflows.journeys.facts import load_facts, parse_trigger_ref
+from workflows.journeys.payloads import (
+    AwardOutcome, AwardRequest, CurrentStep, FactsRequest, FinishRequest, RecordRequest, RunContext, SendOutcome,
+    SendRequest, TaskOutcome, TaskRequest,
+)
+from workflows.journeys.records import (
+    add_missing, award_row, enrollment_or_fail, ended_reason, message_by_key, recipient_id, row_id_by_key, send_log,
+    step_logs, task_row, unsent_message,
+)
+from workflows.journeys.send_window import spread_release
+from workflows.journeys.sending import PreparedSend, prepare_send
+
+DEFERRAL_SPREAD_SECONDS = 15 * 60  # deferred sends leave over a quarter of an hour, not all at the window's start
+_STORED_VERDICTS = {MessageStatus.SENT: "sent", MessageStatus.DELIVERED: "sent",
+                    MessageStatus.SUPPRESSED: "suppress", MessageStatus.FAILED: "failed"}
+
+
+def send_key(enrollment_id: int, step_id: str, visit: int) -> str:
+    """The idempotency key of one logical send: a retry or replay of the same visit reuses it."""
+    return f"enr{enrollment_id}:{step_id}:{visit}"
+
+
+class JourneyActivities:
+    """session_factory: zero-argument callable returning a context manager that yields a Session."""
+
+    def __init__(self, session_factory: Callable, senders: Mapping[str, ChannelSender]) -> None:
+        self.session_factory = session_factory
+        self.senders = senders
+
+    def activities(self) -> list:
+        return [self.load_run_context, self.load_facts, self.send_step, self.record_step, self.update_current_step,
+                self.create_task, self.award_points, self.finish_enrollment]
+
+    @activity.defn(name="journey.load_run_context")
+    async def load_run_context(self, request: FactsRequest) -> RunContext:
+        return await asyncio.to_thread(self._load_run_context, request)
+
+    @activity.defn(name="journey.load_facts")
+    async def load_facts(self, request: FactsRequest) -> dict:
+        return await asyncio.to_thread(self._load_facts, request)
+
+    @activity.defn(name="journey.send_step")
+    async def send_step(self, request: SendRequest) -> SendOutcome:
+        return await asyncio.to_thread(self._send_step, request)
+
+    @activity.defn(name="journey.record_step")
+    async def record_step(self, request: RecordRequest) -> None:
+        await asyncio.to_thread(self._record_step, request)
+
+    @activity.defn(name="journey.update_current_step")
+    async def update_current_step(self, request: CurrentStep) -> None:
+        await asyncio.to_thread(self._update_current_step, request)
+
+    @activity.defn(name="journey.create_task")
+    async def create_task(self, request: TaskRequest) -> TaskOutcome:
+        return await asyncio.to_thread(self._create_task, request)
+
+    @activity.defn(name="journey.award_points")
+    async def award_points(self, request: AwardRequest) -> AwardOutcome:
+        return await asyncio.to_thread(self._award_points, request)
+
+    @activity.defn(name="journey.finish_enrollment")
+    async def finish_enrollment(self, request: FinishRequest) -> None:
+        await asyncio.to_thread(self._finish_enrollment, request)
+
+    def _load_run_context(self, request: FactsRequest) -> RunContext:
+        with self.session_factory() as session:
+            enrollment = enrollment_or_fail(session, request.enrollment_id)
+            version = session.get(JourneyVersion, enrollment.version_id)
+            if version is None:
+                raise ApplicationError(f"journey version {enrollment.version_id} not found",
+                                       type="VersionNotFound", non_retryable=True)
+            facts = load_facts(session=session, patient_id=enrollment.patient_id,
+                               trigger_ref=enrollment.trigger_ref, now=_moment(request.now))
+            return RunContext(enrollment.id, enrollment.patient_id, version.id, version.definition, facts)
+
+    def _load_facts(self, request: FactsRequest) -> dict:
+        with self.session_factory() as session:
+            enrollment = enrollment_or_fail(session, request.enrollment_id)
+            return load_facts(session=session, patient_id=enrollment.patient_id, trigger_ref=enrollment.trigger_ref,
+                              now=_moment(request.now), task_id=request.task_id)
+
+    def _send_step(self, request: SendRequest) -> SendOutcome:
+        key = send_key(request.enrollment_id, request.step_id, request.visit)
+        with self.session_factory() as session:
+            enrollment = enrollment_or_fail(session, request.enrollment_id)
+            if enrollment.status != EnrollmentStatus.RUNNING:
+                return SendOutcome("ended", ended_reason(enrollment))
+            stored = message_by_key(session, key)
+            if stored is not None and stored.status != MessageStatus.SENDING:
+                return SendOutcome(_STORED_VERDICTS.get(stored.status, "sent"), stored.reason, None, stored.id)
+            recipient = recipient_id(session, enrollment, request.to)
+            if recipient is None:
+                return SendOutcome("suppress", "no referring patient on file")
+            kind, entity_id = parse_trigger_ref(enrollment.trigger_ref)
+            prepared = prepare_send(
+                session=session, recipient_id=recipient, appointment_id=entity_id if kind == "appointment" else None,
+                channel=request.channel, template=request.template, message_type=request.message_type,
+                now=_moment(request.now), window=(request.window_start, request.window_end)
+                if request.window_start else None, expected_start=_moment(request.expected_start)
+                if request.expected_start else None)
+        if prepared.verdict == "send":
+            return self._deliver(request, enrollment, prepared, key)
+        return self._record_unsent(request, enrollment, prepared, key)
+
+    def _deliver(self, request: SendRequest, enrollment: Enrollment, prepared: PreparedSend, key: str) -> SendOutcome:
+        msg = OutboundMessage(practice_id=enrollment.practice_id, patient_id=prepared.recipient_id,
+                              channel=prepared.channel, to_address=prepared.to_address, body=prepared.body,
+                              idempotency_key=key, subject=prepared.subject, enrollment_id=enrollment.id,
+                              step_id=request.step_id, template_key=request.template)
+        try:
+            result = send_once(session_factory=self.session_factory, senders=self.senders, msg=msg)
+            outcome = SendOutcome("sent", "", None, result.message_id)
+        except PermanentSendError as exc:
+            outcome = SendOutcome("failed", exc.reason, None, exc.message_id)
+        # TransientSendError propagates: the activity is retried and send_once sends at most once.
+        add_missing(self.session_factory, [send_log(enrollment, request, prepared.channel, outcome, key)])
+        return outcome
+
+    def _record_unsent(self, request: SendRequest, enrollment: Enrollment, prepared: PreparedSend,
+                       key: str) -> SendOutcome:
+        """Suppressed, failed and deferred sends leave a Message row with the reason, for the timeline."""
+        not_before = None
+        if prepared.verdict == "defer":
+            key = f"{key}:deferred{request.deferral + 1}"
+            not_before = spread_release(prepared.not_before, key, DEFERRAL_SPREAD_SECONDS)
+        row = unsent_message(enrollment, request, prepared, key)
+        outcome = SendOutcome(prepared.verdict, prepared.reason, not_before.isoformat() if not_before else None)
+        add_missing(self.session_factory, [row, send_log(enrollment, request, prepared.channel, outcome, key)])
+        with self.session_factory() as session:
+            outcome.message_id = message_by_key(session, key).id
+        return outcome
+
+    def _record_step(self, request: RecordRequest) -> None:
+        with self.session_factory() as session:
+            enrollment = enrollment_or_fail(session, request.enrollment_id)
+            rows = step_logs(enrollment, request.entries, _moment(request.at))
+        add_missing(self.session_factory, rows)
+        self._update_current_step(CurrentStep(request.enrollment_id, request.current_step))
+
+    def _update_current_step(self, request: CurrentStep) -> None:
+        with self.session_factory() as session:
+            enrollment = enrollment_or_fail(session, request.enrollment_id)
+            if enrollment.status == EnrollmentStatus.RUNNING and enrollment.current_step != request.step_id:
+                enrollment.current_step = request.step_id
+                session.add(enrollment)
+                session.commit()
+
+    def _create_task(self, request: TaskRequest) -> TaskOutcome:
+        key = send_key(request.enrollment_id, request.step_id, request.visit)
+        with self.session_factory() as session:
+            enrollment = enrollment_or_fail(session, request.enrollment_id)
+            if enrollment.status != EnrollmentStatus.RUNNING:
+                return TaskOutcome(None, ended_reason(enrollment))
+            rows = task_row(session, enrollment, request, key, due_at=_moment(request.now)
+                            + timedelta(seconds=request.due_seconds))
+        add_missing(self.session_factory, rows)
+        with self.session_factory() as session:
+            return TaskOutcome(task_id=row_id_by_key(session, Task, key))
+
+    def _award_points(self, request: AwardRequest) -> AwardOutcome:
+        key = send_key(request.enrollment_id, request.step_id, request.visit)
+        with self.session_factory() as session:
+            enrollment = enrollment_or_fail(session, request.enrollment_id)
+            if enrollment.status != EnrollmentStatus.RUNNING:
+                return AwardOutcome(None, ended_reason(enrollment))
+            rows = award_row(session, enrollment, request, key)
+        if not rows:
+            return AwardOutcome(None)
+        add_missing(self.session_factory, rows)
+        with self.session_factory() as session:
+            return AwardOutcome(ledger_id=row_id_by_key(session, LoyaltyLedger, key))
+
+    def _finish_enrollment(self, request: FinishRequest) -> None:
+        """Close the enrollment once; an enrollment staff already stopped keeps its own reason."""
+        with self.session_factory() as session:
+            enrollment = enrollment_or_fail(session, request.enrollment_id)
+            if enrollment.status != EnrollmentStatus.RUNNING:
+                return
+            enrollment.status = request.status
+            enrollment.exit_reason = request.reason[:300]
+            enrollment.ended_at = _moment(request.at)
+            session.add(enrollment)
+            session.commit()
+
+
+def _moment(text: str) -> datetime:
+    return datetime.fromisoformat(text)

@@ -1,0 +1,67 @@
+"""How a run reacts to what happens outside it (replies, domain events, staff controls): pure state changes."""
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+
+from workflows.journeys.definition import JourneyDefinition
+from workflows.journeys.planner_state import RunState, enter, finish, log
+
+TASK_COMPLETED = "task.completed"  # sent by the portal when staff close a journey task (entity_id = task id)
+EXIT_REASONS = {"appointment.cancelled": "appointment was cancelled", "appointment.no_show": "patient did not show up"}
+
+
+def on_reply(state: RunState, intent: str) -> RunState:
+    """A reply counts for the next wait_for reply and for `reply.intent` conditions until the next send."""
+    return replace(state, reply=intent, last_reply=intent)
+
+
+def on_event(definition: JourneyDefinition, state: RunState, kind: str, entity_id: int | None) -> RunState:
+    """Goals complete the run, exit events end it, a moved appointment re-plans anchors, a confirmation is noted."""
+    if state.finished:
+        return state
+    if kind in definition.goals:
+        return finish(log(state, "goal", "reached", kind), "completed", f"goal reached: {kind}")
+    if kind == TASK_COMPLETED:
+        return replace(state, stale=True) if entity_id is not None and entity_id == state.task_id else state
+    state = replace(state, events=(*state.events, kind))
+    if not _about_this_appointment(state, kind, entity_id):
+        return state
+    if kind in definition.exit_on:
+        reason = EXIT_REASONS.get(kind, f"{kind} happened")
+        return finish(log(state, "exit", "exited", reason), "exited", reason)
+    if kind == "appointment.moved":
+        return replace(state, stale=True)
+    if kind == "appointment.confirmed":
+        return replace(state, facts={**state.facts, "appointment.confirmed": True})
+    return state
+
+
+def _about_this_appointment(state: RunState, kind: str, entity_id: int | None) -> bool:
+    """Appointment events steer a run only when they concern the run's own appointment (or name none)."""
+    if not kind.startswith("appointment."):
+        return True
+    own = state.facts.get("appointment.id")
+    return entity_id is None or own is None or entity_id == own
+
+
+def on_pause(state: RunState) -> RunState:
+    return state if state.paused else log(replace(state, paused=True), "control", "paused")
+
+
+def on_resume(state: RunState) -> RunState:
+    return log(replace(state, paused=False), "control", "resumed") if state.paused else state
+
+
+def on_cancel(state: RunState, reason: str) -> RunState:
+    reason = reason.strip() or "cancelled by staff"
+    return finish(log(state, "control", "cancelled", reason), "cancelled", reason)
+
+
+def on_skip(definition: JourneyDefinition, state: RunState, step_id: str, now: datetime) -> RunState:
+    """Staff move the run to another step; an unknown step id is refused and the refusal recorded."""
+    if state.finished:
+        return state
+    if step_id not in {step.id for step in definition.steps}:
+        return log(state, "control", "skip_refused", f"no step '{step_id}'")
+    return enter(replace(log(state, "control", "skipped_to", step_id), stale=True), step_id, now)
