@@ -41,10 +41,10 @@ def _top_level_problems(definition: JourneyDefinition) -> list[str]:
     if definition.trigger.event not in EVENT_KINDS:
         problems.append(f"trigger: unknown event '{definition.trigger.event}'")
     if definition.trigger.when is not None:
-        problems += validate_condition(definition.trigger.when, "condition of the trigger")
+        problems += validate_condition(definition.trigger.when, "the trigger")
     entry = definition.entry
     if entry.segment is not None:
-        problems += validate_condition(entry.segment, "segment filter")
+        problems += validate_condition(entry.segment, "the segment filter")
     if entry.reentry == "after_days" and entry.reentry_days is None:
         problems.append("entry: re-entry 'after_days' needs reentry_days")
     if entry.reentry != "after_days" and entry.reentry_days is not None:
@@ -81,7 +81,7 @@ def _step_problems(definition, step, where: str, template_keys) -> list[str]:
     if step.kind == "wait_for":
         return _wait_for_problems(definition, step, where)
     if step.kind == "branch":
-        return validate_condition(step.if_, f"condition of {where}")
+        return validate_condition(step.if_, where)
     if step.kind == "task":
         return _task_problems(step, where)
     return []  # award_points, goal, exit and end are fully checked by their shape
@@ -100,7 +100,7 @@ def _send_problems(step: SendStep, where: str, template_keys) -> list[str]:
     if step.window is not None and not step.window.start < step.window.end:
         problems.append(f"{where}: window start {step.window.start} must be before its end {step.window.end}")
     if step.when is not None:
-        problems += validate_condition(step.when, f"condition of {where}")
+        problems += validate_condition(step.when, where)
     return problems
 
 

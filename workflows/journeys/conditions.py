@@ -13,6 +13,7 @@ A fact that is unknown for this patient (no appointment, no birthday) makes ever
 """
 from __future__ import annotations
 
+import difflib
 from collections.abc import Mapping
 from typing import Any
 
@@ -47,15 +48,15 @@ _TYPE_NAMES = {"bool": "true or false", "number": "a number", "text": "text", "l
 
 
 def validate_condition(cond: Any, where: str) -> list[str]:
-    """Problems with a condition, each naming `where` it sits (e.g. "condition of step 'b1'")."""
+    """Problems with a condition, each naming `where` it sits (e.g. "step 'b1'", "the segment filter")."""
     if not isinstance(cond, Mapping):
-        return [f"{where}: a condition must be an object like {{\"field\": ..., \"op\": ..., \"value\": ...}}"]
+        return [f"condition of {where}: must be an object like {{\"field\": ..., \"op\": ..., \"value\": ...}}"]
     for combinator in ("all", "any"):
         if combinator in cond:
             return _validate_group(cond, combinator, where)
     if "not" in cond:
         if set(cond) != {"not"}:
-            return [f"{where}: 'not' takes exactly one condition"]
+            return [f"condition of {where}: 'not' takes exactly one condition"]
         return validate_condition(cond["not"], where)
     return _validate_leaf(cond, where)
 
@@ -63,7 +64,7 @@ def validate_condition(cond: Any, where: str) -> list[str]:
 def _validate_group(cond: Mapping, combinator: str, where: str) -> list[str]:
     items = cond[combinator]
     if set(cond) != {combinator} or not isinstance(items, list) or not items:
-        return [f"{where}: '{combinator}' takes a non-empty list of conditions and nothing else"]
+        return [f"condition of {where}: '{combinator}' takes a non-empty list of conditions and nothing else"]
     return [problem for item in items for problem in validate_condition(item, where)]
 
 
@@ -71,15 +72,17 @@ def _validate_leaf(cond: Mapping, where: str) -> list[str]:
     field, op = cond.get("field"), cond.get("op")
     extra = set(cond) - {"field", "op", "value"}
     if extra:
-        return [f"{where}: unexpected key(s) {', '.join(sorted(map(str, extra)))} in condition"]
+        return [f"condition of {where}: unexpected key(s) {', '.join(sorted(map(str, extra)))}"]
     if field not in FIELDS:
-        return [f"{where}: unknown field '{field}' in condition (known fields: see docs/journeys.md)"]
+        guess = difflib.get_close_matches(str(field), FIELDS, n=1)
+        hint = f" (did you mean '{guess[0]}'?)" if guess else " (see the field list in docs/journeys.md)"
+        return [f"unknown field '{field}' in condition of {where}{hint}"]
     if op not in OPS:
-        return [f"{where}: unknown operator '{op}' for field '{field}' (use {', '.join(sorted(OPS))})"]
+        return [f"condition of {where}: unknown operator '{op}' for field '{field}' (use {', '.join(sorted(OPS))})"]
     if "value" not in cond:
-        return [f"{where}: condition on '{field}' needs a value"]
+        return [f"condition of {where}: '{field}' needs a value"]
     problem = _type_problem(FIELDS[field][0], op, cond["value"])
-    return [f"{where}: field '{field}' with '{op}' {problem}"] if problem else []
+    return [f"condition of {where}: '{field}' {op} {problem}"] if problem else []
 
 
 def _type_problem(kind: str, op: str, value: Any) -> str:

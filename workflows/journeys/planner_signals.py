@@ -65,3 +65,20 @@ def on_skip(definition: JourneyDefinition, state: RunState, step_id: str, now: d
     if step_id not in {step.id for step in definition.steps}:
         return log(state, "control", "skip_refused", f"no step '{step_id}'")
     return enter(replace(log(state, "control", "skipped_to", step_id), stale=True), step_id, now)
+
+
+def apply_signal(definition: JourneyDefinition, state: RunState, name: str, args: tuple, now: datetime) -> RunState:
+    """One queued signal, by the name the workflow records it under (shared by the workflow and the dry-run)."""
+    if name == "reply":
+        return on_reply(state, *args)
+    if name == "event":
+        return on_event(definition, state, *args)
+    if name == "pause":
+        return on_pause(state)
+    if name == "resume":
+        return on_resume(state)
+    if name == "cancel":
+        return on_cancel(state, *args)
+    if name == "skip_to":
+        return on_skip(definition, state, *args, now)
+    raise ValueError(f"unknown signal {name!r}")

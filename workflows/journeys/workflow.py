@@ -108,7 +108,8 @@ class JourneyWorkflow:
     def _drain_inbox(self) -> None:
         while self._inbox:
             name, *args = self._inbox.pop(0)
-            self._state = _SIGNAL_HANDLERS[name](self._definition, self._state, *args, workflow.now())
+            self._state = planner_signals.apply_signal(self._definition, self._state, name, tuple(args),
+                                                       workflow.now())
 
     async def _act(self, activity, arg):
         return await workflow.execute_activity_method(activity, arg, start_to_close_timeout=ACTIVITY_TIMEOUT,
@@ -148,13 +149,3 @@ class JourneyWorkflow:
             return RunStatus("", "", None, False, False)
         kind = self._definition.step(state.step_id).kind
         return RunStatus(state.step_id, kind, self._waiting_until, state.paused, state.finished is not None)
-
-
-_SIGNAL_HANDLERS = {
-    "reply": lambda d, s, intent, now: planner_signals.on_reply(s, intent),
-    "event": lambda d, s, kind, entity_id, now: planner_signals.on_event(d, s, kind, entity_id),
-    "pause": lambda d, s, now: planner_signals.on_pause(s),
-    "resume": lambda d, s, now: planner_signals.on_resume(s),
-    "cancel": lambda d, s, reason, now: planner_signals.on_cancel(s, reason),
-    "skip_to": lambda d, s, step_id, now: planner_signals.on_skip(d, s, step_id, now),
-}
