@@ -190,6 +190,12 @@ def parse_definition(data: dict | str, *, template_keys: frozenset[str] | set[st
     return definition
 
 
+def published_definition(text: str) -> JourneyDefinition:
+    """A stored JourneyVersion's definition: validated when it was published, so only its shape is read here
+    (the workflow calls this, and template checks would touch the database and Jinja inside the sandbox)."""
+    return JourneyDefinition.model_validate_json(text)
+
+
 def _load(data: dict | str) -> dict:
     if isinstance(data, str):
         try:

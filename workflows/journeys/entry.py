@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 
 from models.tables import Enrollment, EnrollmentStatus, Journey, JourneyStatus, JourneyVersion
 from workflows.journeys.conditions import describe, evaluate
-from workflows.journeys.definition import EntryRules, parse_definition
+from workflows.journeys.definition import EntryRules, published_definition
 from workflows.journeys.facts import load_facts
 
 
@@ -42,7 +42,7 @@ def decide_entry(*, session: Session, journey: Journey, version: JourneyVersion,
     workflow_id = workflow_id_for(journey.key, patient_id, trigger_ref)
     if session.exec(select(Enrollment.id).where(Enrollment.workflow_id == workflow_id)).first() is not None:
         return EntryDecision(False, "already enrolled for this trigger")
-    definition = parse_definition(version.definition)
+    definition = published_definition(version.definition)
     try:
         facts = load_facts(session=session, patient_id=patient_id, trigger_ref=trigger_ref, now=now)
     except LookupError:

@@ -15,7 +15,7 @@ from temporalio.common import RetryPolicy
 with workflow.unsafe.imports_passed_through():
     from workflows.journeys import planner, planner_signals
     from workflows.journeys.activities import JourneyActivities
-    from workflows.journeys.definition import parse_definition
+    from workflows.journeys.definition import published_definition
     from workflows.journeys.payloads import (
         AwardRequest, CurrentStep, EventSignal, FactsRequest, FinishRequest, JourneyInput, RecordRequest, ReplySignal,
         RunStatus, SendRequest, StepEntry, TaskRequest,
@@ -39,7 +39,7 @@ class JourneyWorkflow:
     async def run(self, data: JourneyInput) -> str:
         self._enrollment_id = data.enrollment_id
         context = await self._act(JourneyActivities.load_run_context, FactsRequest(data.enrollment_id, self._now()))
-        self._definition = parse_definition(context.definition)
+        self._definition = published_definition(context.definition)
         self._state = planner.start(self._definition, enrollment_id=data.enrollment_id, facts=context.facts,
                                     now=workflow.now())
         while True:
