@@ -2,7 +2,7 @@
 dry-run, so the prediction and the real send take the same decision."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlmodel import Session
@@ -46,8 +46,11 @@ def resolve_channel(*, session: Session, patient: Patient, requested: str, messa
 
 def prepare_send(*, session: Session, recipient_id: int, appointment_id: int | None, channel: str, template: str,
                  message_type: str, now: datetime, window: tuple[str, str] | None = None,
-                 expected_start: datetime | None = None) -> PreparedSend:
-    """Everything about a send except doing it; nothing is written."""
+                 expected_start: datetime | None = None, also_sent_this_week: int = 0) -> PreparedSend:
+    """Everything about a send except doing it; nothing is written.
+
+    also_sent_this_week: sends the dry-run predicted but did not store, counted against the weekly caps.
+    """
     recipient = session.get(Patient, recipient_id)
     if recipient is None:
         raise LookupError(f"patient {recipient_id} not found")
@@ -60,6 +63,9 @@ def prepare_send(*, session: Session, recipient_id: int, appointment_id: int | N
     context = load_send_context(session=session, patient_id=recipient.id, channel=channel, message_type=message_type,
                                 now=now, appointment_id=appointment_id, expected_start=expected_start,
                                 step_window=step_window)
+    if also_sent_this_week:
+        context = replace(context, sent_to_patient_7d=context.sent_to_patient_7d + also_sent_this_week,
+                          sent_to_household_7d=context.sent_to_household_7d + also_sent_this_week)
     decision = check_send(context)
     subject, body, problem = _render(session, practice, recipient, appointment, template, channel)
     verdict, reason = decision.verdict, decision.reason
