@@ -11,9 +11,15 @@ TASK_COMPLETED = "task.completed"  # sent by the portal when staff close a journ
 EXIT_REASONS = {"appointment.cancelled": "appointment was cancelled", "appointment.no_show": "patient did not show up"}
 
 
-def on_reply(state: RunState, intent: str) -> RunState:
-    """A reply counts for the next wait_for reply and for `reply.intent` conditions until the next send."""
-    return replace(state, reply=intent, last_reply=intent)
+def on_reply(state: RunState, intent: str, message_id: int | None = None) -> RunState:
+    """A reply counts for the next wait_for reply and for `reply.intent` conditions until the next send.
+
+    The dispatcher may repeat a signal after a crash: a message id already seen changes nothing.
+    """
+    if message_id is not None and message_id in state.replies_seen:
+        return state
+    seen = state.replies_seen + ((message_id,) if message_id is not None else ())
+    return replace(state, reply=intent, last_reply=intent, replies_seen=seen)
 
 
 def on_event(definition: JourneyDefinition, state: RunState, kind: str, entity_id: int | None) -> RunState:

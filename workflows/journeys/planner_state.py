@@ -38,6 +38,7 @@ class RunState:
     reply: str | None = None  # a reply not yet consumed by a wait_for
     last_reply: str | None = None  # intent of the reply since the last send (for conditions)
     events: tuple[str, ...] = ()  # event kinds received during the run
+    replies_seen: tuple[int, ...] = ()  # message ids of replies already taken (a repeated signal is ignored)
     deferrals: int = 0
     not_before: datetime | None = None
     task_id: int | None = None

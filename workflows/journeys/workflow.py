@@ -120,7 +120,7 @@ class JourneyWorkflow:
 
     @workflow.signal
     def reply_received(self, signal: ReplySignal) -> None:
-        self._inbox.append(("reply", signal.intent))
+        self._inbox.append(("reply", signal.intent, signal.message_id))
 
     @workflow.signal
     def event_received(self, signal: EventSignal) -> None:

@@ -135,3 +135,14 @@ def test_a_negative_wait_is_refused_and_durations_round_trip():
     with pytest.raises(ValueError, match="'-PT1H' is negative"):
         parse_duration("-PT1H")
     assert [format_duration(parse_duration(t)) for t in ("P1DT2H", "PT0S", "PT1M30S")] == ["P1DT2H", "PT0S", "PT1M30S"]
+
+
+def test_the_journey_docs_list_every_condition_field_and_step_kind():
+    from models.settings import REPO_ROOT
+    from workflows.journeys.checks import MESSAGE_TYPES
+    from workflows.journeys.conditions import FIELDS
+    from workflows.journeys.definition import STEP_KINDS
+
+    docs = (REPO_ROOT / "docs" / "journeys.md").read_text(encoding="utf-8")
+    missing = [name for name in (*FIELDS, *STEP_KINDS, *MESSAGE_TYPES) if f"`{name}`" not in docs]
+    assert missing == []

@@ -109,6 +109,15 @@ CASES = {
         "0d00:00 wait after_visit until 0d02:00", "0d02:00 send ask#1 review_request -> sent",
         "0d02:00 wait await_reply until 3d02:00", "1d02:00 await_reply reply (other)",
         "1d02:00 completed: journey finished"], signals=[(26, "reply", ("other",))]),
+    "a repeated reply signal (same message) is taken once": Case([
+        send("ask"), {"id": "hear", "kind": "wait_for", "for": "reply", "timeout": "P1D", "branches": {"*": "ask2"}},
+        send("ask2", "review_reminder"), {"id": "hear2", "kind": "wait_for", "for": "reply", "timeout": "P1D",
+                                          "branches": {"*": "done"}, "on_timeout": "done"}, END], [
+        "0d00:00 send ask#1 review_request -> sent", "0d00:00 wait hear until 1d00:00", "0d02:00 hear reply (other)",
+        "0d02:00 send ask2#1 review_reminder -> sent", "0d02:00 wait hear2 until 1d02:00",
+        "0d03:00 wait hear2 until 1d02:00", "1d02:00 hear2 timed_out (no reply within P1D)",
+        "1d02:00 completed: journey finished"],
+        signals=[(2, "reply", ("other", 5)), (3, "reply", ("other", 5))]),
     "a reply before the send does not count for the wait after it": Case(REVIEW, [
         "0d00:00 wait after_visit until 0d02:00", "0d01:00 wait after_visit until 0d02:00",
         "0d02:00 send ask#1 review_request -> sent", "0d02:00 wait await_reply until 3d02:00",
