@@ -51,35 +51,35 @@ class JourneyActivities:
 
     @activity.defn(name="journey.load_run_context")
     async def load_run_context(self, request: FactsRequest) -> RunContext:
-        return await asyncio.to_thread(self._load_run_context, request)
+        return await _off_thread(self._load_run_context, request)
 
     @activity.defn(name="journey.load_facts")
     async def load_facts(self, request: FactsRequest) -> dict:
-        return await asyncio.to_thread(self._load_facts, request)
+        return await _off_thread(self._load_facts, request)
 
     @activity.defn(name="journey.send_step")
     async def send_step(self, request: SendRequest) -> SendOutcome:
-        return await asyncio.to_thread(self._send_step, request)
+        return await _off_thread(self._send_step, request)
 
     @activity.defn(name="journey.record_step")
     async def record_step(self, request: RecordRequest) -> None:
-        await asyncio.to_thread(self._record_step, request)
+        await _off_thread(self._record_step, request)
 
     @activity.defn(name="journey.update_current_step")
     async def update_current_step(self, request: CurrentStep) -> None:
-        await asyncio.to_thread(self._update_current_step, request)
+        await _off_thread(self._update_current_step, request)
 
     @activity.defn(name="journey.create_task")
     async def create_task(self, request: TaskRequest) -> TaskOutcome:
-        return await asyncio.to_thread(self._create_task, request)
+        return await _off_thread(self._create_task, request)
 
     @activity.defn(name="journey.award_points")
     async def award_points(self, request: AwardRequest) -> AwardOutcome:
-        return await asyncio.to_thread(self._award_points, request)
+        return await _off_thread(self._award_points, request)
 
     @activity.defn(name="journey.finish_enrollment")
     async def finish_enrollment(self, request: FinishRequest) -> None:
-        await asyncio.to_thread(self._finish_enrollment, request)
+        await _off_thread(self._finish_enrollment, request)
 
     def _load_run_context(self, request: FactsRequest) -> RunContext:
         with self.session_factory() as session:
@@ -200,6 +200,14 @@ class JourneyActivities:
             enrollment.ended_at = _moment(request.at)
             session.add(enrollment)
             session.commit()
+
+
+async def _off_thread(function, request):
+    """Run the blocking database work in a thread; a row that has gone is a permanent failure, not a retry."""
+    try:
+        return await asyncio.to_thread(function, request)
+    except LookupError as exc:  # messages name ids only ("patient 17 not found")
+        raise ApplicationError(str(exc), type="RowNotFound", non_retryable=True) from exc
 
 
 def _moment(text: str) -> datetime:

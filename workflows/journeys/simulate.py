@@ -149,7 +149,8 @@ def _planned(item, zone: ZoneInfo, effects: _ReadOnlyEffects) -> list[PlannedSte
              if log.outcome != "waiting"]
     action = item.action
     if isinstance(action, planner.WaitAction) and action.until is not None and action.reason == "waiting":
-        steps.append(PlannedStep(item.at, when, action.step_id, "wait", "waiting", f"until {_local(action.until, zone)}"))
+        until = f"until {_local(action.until, zone)}"
+        steps.append(PlannedStep(item.at, when, action.step_id, "wait", "waiting", until))
     elif isinstance(action, planner.SendAction):
         prepared, result = item.result.detail, item.result
         reason = result.reason

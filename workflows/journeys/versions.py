@@ -11,7 +11,9 @@ import json
 from sqlalchemy import event, func
 from sqlmodel import Session, select
 
-from models.tables import AuditLog, Enrollment, EnrollmentStatus, Journey, JourneyStatus, JourneyVersion, MessageTemplate
+from models.tables import (
+    AuditLog, Enrollment, EnrollmentStatus, Journey, JourneyStatus, JourneyVersion, MessageTemplate,
+)
 from models.types import utcnow
 from workflows.journeys.definition import JourneyDefinition, parse_definition
 

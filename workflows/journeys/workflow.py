@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
+from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from workflows.journeys import planner, planner_signals
@@ -38,9 +39,18 @@ class JourneyWorkflow:
     @workflow.run
     async def run(self, data: JourneyInput) -> str:
         self._enrollment_id = data.enrollment_id
-        context = await self._act(JourneyActivities.load_run_context, FactsRequest(data.enrollment_id, self._now()))
+        try:
+            return await self._run()
+        except ActivityError as err:  # a permanent failure: close the enrollment with why, then fail the run
+            cause = err.cause.message if isinstance(err.cause, ApplicationError) else err.message
+            await self._act(JourneyActivities.finish_enrollment,
+                            FinishRequest(data.enrollment_id, "failed", f"stopped: {cause}"[:300], self._now()))
+            raise
+
+    async def _run(self) -> str:
+        context = await self._act(JourneyActivities.load_run_context, FactsRequest(self._enrollment_id, self._now()))
         self._definition = published_definition(context.definition)
-        self._state = planner.start(self._definition, enrollment_id=data.enrollment_id, facts=context.facts,
+        self._state = planner.start(self._definition, enrollment_id=self._enrollment_id, facts=context.facts,
                                     now=workflow.now())
         while True:
             self._drain_inbox()
@@ -50,7 +60,7 @@ class JourneyWorkflow:
             action = step.action
             if isinstance(action, planner.FinishAction):
                 await self._act(JourneyActivities.finish_enrollment,
-                                FinishRequest(data.enrollment_id, action.status, action.reason, self._now()))
+                                FinishRequest(self._enrollment_id, action.status, action.reason, self._now()))
                 return action.status
             await self._perform(action)
 

@@ -39,9 +39,11 @@ def test_conditions_evaluate_over_the_facts(cond, expected):
 
 
 @pytest.mark.parametrize(("cond", "problem"), [
-    (leaf("patient.anxious", "eq", "yes"), "condition of the test: 'patient.anxious' eq needs true or false, not 'yes'"),
+    (leaf("patient.anxious", "eq", "yes"),
+     "condition of the test: 'patient.anxious' eq needs true or false, not 'yes'"),
     (leaf("patient.language", "lt", "en"), "condition of the test: 'patient.language' lt compares numbers only"),
-    (leaf("patient.age", "in", [30, "forty"]), "condition of the test: 'patient.age' in needs every value to be a number"),
+    (leaf("patient.age", "in", [30, "forty"]),
+     "condition of the test: 'patient.age' in needs every value to be a number"),
     (leaf("patient.anxious", "in", [True]),
      "condition of the test: 'patient.anxious' in needs a text or number field and a non-empty list of values"),
     (leaf("patient.language", "contains", "e"),

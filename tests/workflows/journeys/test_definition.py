@@ -83,7 +83,8 @@ def test_a_settings_target_that_names_no_step_field_is_refused():
                   "at": "10:00"}),
      ["step 'soon': with a local time 'at', the offset must be whole days (e.g. -P2D)"]),
     (_definition({"id": "hear", "kind": "wait_for", "for": "reply", "timeout": "P1D", "branches": {"yes": "hear"}}),
-     ["step 'hear': unknown outcome 'yes' when waiting for a reply (use *, cancel, confirm, help, other, start, stop)"]),
+     ["step 'hear': unknown outcome 'yes' when waiting for a reply "
+      "(use *, cancel, confirm, help, other, start, stop)"]),
     (_definition({"id": "call", "kind": "task", "title": "Call {{ frist_name }}"}),
      ["step 'call': give either a role or a user_id for the task",
       "step 'call': title: unknown field 'frist_name' (did you mean 'first_name'?) — available: appointment_date, "

@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from sqlmodel import Session, select
 from temporalio import activity
+from temporalio.client import WorkflowFailureError
 from temporalio.testing import ActivityEnvironment
 
 from models.tables import Enrollment, Message
@@ -123,3 +124,22 @@ async def test_running_the_send_activity_twice_with_the_same_key_writes_one_mess
     assert (first.verdict, second.verdict, first.message_id) == ("sent", "sent", second.message_id)
     assert len(sender.delivered) == 1
     assert _messages(session, enrollment.id) == [("ask", "review_request", "sms", "sent")]
+
+
+class PatientGoneActivities(JourneyActivities):
+    def _send_step(self, request):
+        raise LookupError("patient 99 not found")
+
+
+async def test_a_permanent_failure_closes_the_enrollment_as_failed_with_the_reason(
+        time_skipping_env, session, session_factory):
+    patient, enrollment = await _completed_visit(time_skipping_env, session)
+    async with journey_worker(time_skipping_env, session_factory, {"sms": RecordingSender()},
+                              activities_class=PatientGoneActivities) as queue:
+        handle = await start_run(time_skipping_env, enrollment, queue)
+        with pytest.raises(WorkflowFailureError):
+            await handle.result()
+
+    session.expire_all()
+    row = session.get(Enrollment, enrollment.id)
+    assert (row.status, row.exit_reason) == ("failed", "stopped: patient 99 not found")
