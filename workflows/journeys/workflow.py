@@ -35,6 +35,7 @@ class JourneyWorkflow:
         self._definition = None
         self._waiting_until: str | None = None
         self._enrollment_id = 0
+        self._reported_step = ""  # the step last written to Enrollment.current_step
 
     @workflow.run
     async def run(self, data: JourneyInput) -> str:
@@ -56,8 +57,8 @@ class JourneyWorkflow:
             self._drain_inbox()
             step = planner.plan(self._definition, self._state, workflow.now())
             self._state = step.state
-            await self._record()
             action = step.action
+            await self._record(finishing=isinstance(action, planner.FinishAction))
             if isinstance(action, planner.FinishAction):
                 await self._act(JourneyActivities.finish_enrollment,
                                 FinishRequest(self._enrollment_id, action.status, action.reason, self._now()))
@@ -107,13 +108,17 @@ class JourneyWorkflow:
                            action.variant, action.message_type, action.to, action.deferral, self._now(),
                            window[0], window[1], self._state.facts.get("appointment.start") or "")
 
-    async def _record(self) -> None:
-        """Write the planner's decisions to the step log (and the current step) before acting on them."""
+    async def _record(self, *, finishing: bool) -> None:
+        """Write the planner's decisions to the step log, and the step the run is at, before acting on them."""
         self._state, logs = planner.take_logs(self._state)
+        step_id = self._state.step_id
         if logs:
             entries = [StepEntry(e.step_id, e.visit, e.kind, e.outcome, e.detail, e.seq) for e in logs]
             await self._act(JourneyActivities.record_step,
-                            RecordRequest(self._enrollment_id, self._state.step_id, self._now(), entries))
+                            RecordRequest(self._enrollment_id, step_id, self._now(), entries))
+        elif step_id != self._reported_step and not finishing:
+            await self._act(JourneyActivities.update_current_step, CurrentStep(self._enrollment_id, step_id))
+        self._reported_step = step_id
 
     def _drain_inbox(self) -> None:
         while self._inbox:
