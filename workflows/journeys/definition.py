@@ -172,6 +172,11 @@ class JourneyDefinition(_Model):
         index = ids.index(step_id)
         return ids[index + 1] if index + 1 < len(ids) else None
 
+    def listens_to(self) -> frozenset[str]:
+        """Event kinds a running enrollment of this journey reacts to: what the dispatcher should signal to it."""
+        awaited = {step.event for step in self.steps if step.kind == "wait_for" and step.event}
+        return frozenset({*self.goals, *self.exit_on, *awaited, "appointment.moved", "appointment.confirmed"})
+
     def to_json(self) -> str:
         """Canonical JSON (aliases such as "if"/"else"/"for", defaults included) stored on a JourneyVersion."""
         return json.dumps(self.model_dump(mode="json", by_alias=True), sort_keys=True)

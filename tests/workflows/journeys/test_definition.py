@@ -147,3 +147,11 @@ def test_the_journey_docs_list_every_condition_field_and_step_kind():
     docs = (REPO_ROOT / "docs" / "journeys.md").read_text(encoding="utf-8")
     missing = [name for name in (*FIELDS, *STEP_KINDS, *MESSAGE_TYPES) if f"`{name}`" not in docs]
     assert missing == []
+
+
+def test_a_definition_names_the_events_its_runs_react_to():
+    definition = parse_definition(_definition(
+        {"id": "booked", "kind": "wait_for", "for": "event", "event": "treatment_plan.accepted", "timeout": "P7D"},
+        goals=["appointment.booked"], exit_on=["appointment.cancelled", "appointment.no_show"]))
+    assert definition.listens_to() == {"appointment.booked", "appointment.cancelled", "appointment.no_show",
+                                       "treatment_plan.accepted", "appointment.moved", "appointment.confirmed"}
