@@ -5,6 +5,8 @@ import argparse
 import importlib
 import sys
 
+from workflows.cli.journeys.parser import add_journeys
+
 
 def _add(sub, name: str, handler: str, help_: str) -> argparse.ArgumentParser:
     parser = sub.add_parser(name, help=help_, description=help_)
@@ -43,6 +45,8 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument("--patient", type=int, required=True, help="patient id")
     sim.add_argument("--start", help="start moment, ISO datetime (default: now)")
     sim.add_argument("--json", action="store_true", help="print JSON")
+
+    add_journeys(sub)
 
     users = _add(sub, "users", "workflows.cli.users:run", "Manage staff logins.")
     users.add_argument("action", choices=["list", "add", "set-password"])
