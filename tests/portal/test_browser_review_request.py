@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 import time
 
+import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 from sqlmodel import Session, delete, select
 
@@ -66,24 +67,43 @@ def _sent_review_requests(db_url: str, patient_id: int) -> list[tuple[str, str]]
     return [(status, body) for status, body in rows]
 
 
-def _patient_views(db_url: str) -> list[tuple[str, str, str]]:
+def _patient_views(db_url: str, patient_id: int) -> list[tuple[str, str, str]]:
     engine = make_engine(db_url)
     with Session(engine) as session:
         rows = session.exec(select(AuditLog.action, AuditLog.entity, AuditLog.entity_id)
-                            .where(AuditLog.action == "view")).all()
+                            .where(AuditLog.entity == "patient", AuditLog.entity_id == str(patient_id))).all()
     engine.dispose()
     return [tuple(row) for row in rows]
 
 
-def _log_in(page: Page, base: str) -> None:
-    page.goto(base + "/appointments", timeout=FIRST_PAGE_TIMEOUT_MS)
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory):
+    """One live stack for the module's tests; every process is gone afterwards."""
+    cfg = new_stack_config(tmp_path_factory.mktemp("stack"))
+    _seed(cfg.db_url)
+    with running_stack(cfg, JOURNEY_ENV) as sup:
+        yield cfg, sup
+    assert [proc.poll() is not None for _name, proc in sup.children] == [True, True, True]
+
+
+@pytest.fixture
+def page(stack):
+    """A fresh Chromium page (no cookies) per test; the stack's log tails are printed (pytest shows them on failure)."""
+    _cfg, sup = stack
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser.new_page()
+        finally:
+            browser.close()
+            print(log_tails(sup))
+
+
+def _log_in(page: Page, base: str, email: str, password: str, landing: str = "/appointments") -> None:
+    page.goto(base + landing, timeout=FIRST_PAGE_TIMEOUT_MS)
     page.wait_for_url(re.compile(r".*/login$"), timeout=FIRST_PAGE_TIMEOUT_MS)
-    settings = get_settings()
-    page.fill("#email", settings.admin_email)
-    page.fill("#password", "not the password")
-    page.click("#sign-in")
-    expect(page.locator("#login-error")).to_have_text("Wrong email or password.", timeout=60_000)
-    page.fill("#password", settings.admin_password)
+    page.fill("#email", email)
+    page.fill("#password", password)
     page.click("#sign-in")
     page.wait_for_url(re.compile(r".*/appointments$"), timeout=FIRST_PAGE_TIMEOUT_MS)
 
@@ -102,32 +122,47 @@ def _wait_for_review_request(page: Page, greeting: str) -> None:
     expect(message.locator(".status-badge")).to_have_text("sent")
 
 
-def test_completing_a_visit_puts_the_review_request_on_the_patient_timeline(tmp_path):
-    cfg = new_stack_config(tmp_path)
-    _seed(cfg.db_url)
+def test_a_wrong_password_is_refused_with_a_clear_message(stack, page):
+    cfg, _sup = stack
+    page.goto(cfg.portal_url + "/patients", timeout=FIRST_PAGE_TIMEOUT_MS)
+    page.wait_for_url(re.compile(r".*/login$"), timeout=FIRST_PAGE_TIMEOUT_MS)
+    page.fill("#email", get_settings().admin_email)
+    page.fill("#password", "not the password")
+    page.click("#sign-in")
+
+    expect(page.locator("#login-error")).to_have_text("Wrong email or password.", timeout=60_000)
+    assert page.url.endswith("/login")
+
+
+def test_completing_a_visit_puts_the_review_request_on_the_patient_timeline(stack, page):
+    cfg, _sup = stack
     appointment_id, patient_id, greeting = _reviewable_visit(cfg.db_url)
+    settings = get_settings()
+    _log_in(page, cfg.portal_url, settings.admin_email, settings.admin_password)
 
-    with running_stack(cfg, JOURNEY_ENV) as sup, sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page()
-            _log_in(page, cfg.portal_url)
-            row = page.locator(f'tr[data-appointment-id="{appointment_id}"]')
-            expect(row).to_be_visible(timeout=FIRST_PAGE_TIMEOUT_MS)
-            row.get_by_role("button", name="Mark completed").click()
-            expect(row.locator(".status-badge")).to_have_text("completed", timeout=30_000)
-            expect(row.get_by_role("button", name="Mark completed")).to_have_count(0)
+    row = page.locator(f'tr[data-appointment-id="{appointment_id}"]')
+    expect(row).to_be_visible(timeout=FIRST_PAGE_TIMEOUT_MS)
+    row.get_by_role("button", name="Mark completed").click()
+    expect(row.locator(".status-badge")).to_have_text("completed", timeout=30_000)
+    expect(row.get_by_role("button", name="Mark completed")).to_have_count(0)
+    page.goto(f"{cfg.portal_url}/patients/{patient_id}", timeout=FIRST_PAGE_TIMEOUT_MS)
+    expect(page.locator("#patient-name")).not_to_be_empty(timeout=FIRST_PAGE_TIMEOUT_MS)
+    _wait_for_review_request(page, greeting)
 
-            page.goto(f"{cfg.portal_url}/patients/{patient_id}", timeout=FIRST_PAGE_TIMEOUT_MS)
-            expect(page.locator("#patient-name")).not_to_be_empty(timeout=FIRST_PAGE_TIMEOUT_MS)
-            _wait_for_review_request(page, greeting)
-        except Exception as exc:
-            raise AssertionError(f"{exc}\n{log_tails(sup)}") from exc
-        finally:
-            browser.close()
-
-    assert [proc.poll() is not None for _name, proc in sup.children] == [True, True, True]
     [(status, body)] = _sent_review_requests(cfg.db_url, patient_id)
     assert status == "sent"
     assert body.startswith(f"Hi {greeting},")
-    assert _patient_views(cfg.db_url) == [("view", "patient", str(patient_id))]
+    assert _patient_views(cfg.db_url, patient_id) == [("view", "patient", str(patient_id))]
+
+
+def test_front_desk_sees_no_dashboard_and_is_sent_back_to_patients(stack, page):
+    cfg, _sup = stack
+    _log_in(page, cfg.portal_url, "frontdesk@demo.practice", get_settings().admin_password)
+    nav = page.locator("a")
+    expect(nav.filter(has_text=re.compile("^Appointments$"))).to_have_count(1)
+    expect(nav.filter(has_text=re.compile("^(Dashboard|Journeys)$"))).to_have_count(0)
+
+    page.goto(cfg.portal_url + "/", timeout=FIRST_PAGE_TIMEOUT_MS)
+
+    page.wait_for_url(re.compile(r".*/patients$"), timeout=60_000)
+    expect(page.get_by_text("Your role cannot open that page.")).to_be_visible()
