@@ -76,7 +76,8 @@ def overdue_balances(*, session: Session, practice_id: int, today: date) -> list
     rows = session.exec(select(Patient.id).where(_active_patients(practice_id), Patient.balance_overdue > 0)
                         .order_by(Patient.id))
     month = f"{today:%Y-%m}"
-    return [DueTrigger(EventKind.BALANCE_OVERDUE, pid, pid, f"patient:{pid}:balance-{month}", {"month": month}) for pid in rows]
+    return [DueTrigger(EventKind.BALANCE_OVERDUE, pid, pid, f"patient:{pid}:balance-{month}", {"month": month})
+            for pid in rows]
 
 
 def _existing_refs(session: Session, kind: str, entity_ids: list[int]) -> set[str]:

@@ -17,6 +17,7 @@ from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 
 from models.events import EventKind, event_payload
+from models.settings import get_settings
 from models.tables import DomainEvent, Enrollment, EnrollmentStatus, Journey, JourneyStatus
 from models.types import utcnow
 from workflows.enrol import enrol
@@ -116,18 +117,15 @@ async def _signal(client: Client, session_factory: Callable, event: DomainEvent,
 
 def _mark_dispatched(session_factory: Callable, event_id: int, now: datetime) -> None:
     with session_factory() as session:
-        session.execute(update(DomainEvent).where(DomainEvent.id == event_id, DomainEvent.dispatched_at == None)  # noqa: E711
-                        .values(dispatched_at=now))
+        pending = DomainEvent.dispatched_at == None  # noqa: E711
+        session.execute(update(DomainEvent).where(DomainEvent.id == event_id, pending).values(dispatched_at=now))
         session.commit()
 
 
 async def dispatch_pending(*, client: Client, session_factory: Callable, limit: int = 500,
                            task_queue: str | None = None, clock: Callable[[], datetime] = utcnow) -> DispatchReport:
     """Dispatch up to `limit` undispatched events in id order; an event that fails stays pending for the next pass."""
-    if task_queue is None:
-        from models.settings import get_settings
-
-        task_queue = get_settings().task_queue
+    task_queue = task_queue or get_settings().task_queue
     report = DispatchReport()
     for event in _pending(session_factory, limit):
         report.events += 1

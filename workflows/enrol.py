@@ -3,7 +3,6 @@ workflow is started with that id, so a crash in between is repaired by the next 
 from __future__ import annotations
 
 import asyncio
-import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -14,13 +13,13 @@ from temporalio.client import Client
 from temporalio.common import WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
+from models.settings import get_settings
 from models.tables import Enrollment, EnrollmentStatus, Journey
 from models.types import utcnow
 from workflows.journeys.entry import decide_entry, workflow_id_for
 from workflows.journeys.payloads import JourneyInput
 from workflows.journeys.versions import latest_version
 
-log = logging.getLogger(__name__)
 WORKFLOW_NAME = "JourneyWorkflow"
 _START_CONCURRENCY = 32
 
@@ -105,10 +104,7 @@ async def enrol(*, client: Client, session_factory: Callable, journey_id: int, p
 async def enrol_segment(*, client: Client, session_factory: Callable, journey_id: int, patient_ids: Iterable[int],
                         trigger_ref: str, task_queue: str | None = None) -> SegmentReport:
     """Manual enrollment of a list of patients under one trigger ref (e.g. "campaign:2027-spring")."""
-    if task_queue is None:
-        from models.settings import get_settings
-
-        task_queue = get_settings().task_queue
+    task_queue = task_queue or get_settings().task_queue
     limit = asyncio.Semaphore(_START_CONCURRENCY)
 
     async def one(patient_id: int) -> EnrolOutcome:

@@ -8,7 +8,7 @@ from typing import Protocol, runtime_checkable
 
 @dataclass(frozen=True)
 class OutboundMessage:
-    """A rendered message ready for a provider; idempotency_key is unique per logical send (enrollment, step, attempt)."""
+    """A rendered message ready for a provider; idempotency_key is unique per logical send (enrollment, step, visit)."""
 
     practice_id: int
     patient_id: int | None
