@@ -1,6 +1,8 @@
 """The whole product on free ports in a temp dir: Temporal dev server, `prm worker`, `reflex run`; all stopped after."""
 from __future__ import annotations
 
+import os
+import signal
 import socket
 import sys
 import time
@@ -89,26 +91,48 @@ def log_tails(sup: Supervisor, lines: int = 40) -> str:
     return "\n".join(parts)
 
 
+def _start_all(sup: Supervisor, cfg: StackConfig, env: dict[str, str]) -> None:
+    sup.start("temporal", [str(BIN / "temporal"), "server", "start-dev", "--headless", "--port",
+                           str(cfg.temporal_port), "--ui-port", str(free_port()), "--db-filename",
+                           str(cfg.root / "temporal.db"), "--log-level", "warn"], cwd=cfg.root, env=env)
+    sup.wait_for_port("temporal", cfg.temporal_port, timeout=60)
+    sup.start("worker", [str(BIN / "prm"), "worker"], cwd=REPO_ROOT, env=env)
+    sup.start("portal", [str(BIN / "reflex"), "run", "--env", "dev", "--loglevel", "info",
+                         "--frontend-port", str(cfg.frontend_port), "--backend-port", str(cfg.backend_port)],
+              cwd=REPO_ROOT, env=env)
+    _wait_for_http(sup, "portal", f"http://localhost:{cfg.backend_port}/ping", PORTAL_START_TIMEOUT)
+    _wait_for_http(sup, "portal", cfg.portal_url + "/login", PORTAL_START_TIMEOUT)
+    if (exited := sup.first_exited()) is not None:
+        raise RuntimeError(f"{exited[0]} exited with code {exited[1]}")
+
+
 @contextmanager
 def running_stack(cfg: StackConfig, extra_env: dict[str, str] | None = None) -> Iterator[Supervisor]:
     """Start Temporal, the worker and the portal; stop every process group on exit, also on failure."""
-    env = cfg.env(extra_env)
     sup = Supervisor(log_dir=cfg.root / "logs")
     try:
-        sup.start("temporal", [str(BIN / "temporal"), "server", "start-dev", "--headless", "--port",
-                               str(cfg.temporal_port), "--ui-port", str(free_port()), "--db-filename",
-                               str(cfg.root / "temporal.db"), "--log-level", "warn"], cwd=cfg.root, env=env)
-        sup.wait_for_port("temporal", cfg.temporal_port, timeout=60)
-        sup.start("worker", [str(BIN / "prm"), "worker"], cwd=REPO_ROOT, env=env)
-        sup.start("portal", [str(BIN / "reflex"), "run", "--env", "dev", "--loglevel", "info",
-                             "--frontend-port", str(cfg.frontend_port), "--backend-port", str(cfg.backend_port)],
-                  cwd=REPO_ROOT, env=env)
-        _wait_for_http(sup, "portal", f"http://localhost:{cfg.backend_port}/ping", PORTAL_START_TIMEOUT)
-        _wait_for_http(sup, "portal", cfg.portal_url + "/login", PORTAL_START_TIMEOUT)
-        if (exited := sup.first_exited()) is not None:
-            raise RuntimeError(f"{exited[0]} exited with code {exited[1]}")
+        try:
+            _start_all(sup, cfg, cfg.env(extra_env))
+        except Exception as exc:
+            raise RuntimeError(f"live stack failed to start: {exc}\n{log_tails(sup)}") from exc
         yield sup
-    except Exception as exc:
-        raise RuntimeError(f"live stack failed: {exc}\n{log_tails(sup)}") from exc
     finally:
         sup.stop_all()
+        _reap_groups([proc.pid for _name, proc in sup.children])
+
+
+def _group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def _reap_groups(pgids: list[int], grace: float = 10.0) -> None:
+    """The supervisor waits for each group's leader; grandchildren (bun, node, backend workers) may linger a moment."""
+    deadline = time.monotonic() + grace
+    while any(_group_alive(g) for g in pgids) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    for pgid in filter(_group_alive, pgids):
+        os.killpg(pgid, signal.SIGKILL)
