@@ -14,7 +14,7 @@ from models.demo import load_demo
 from models.migrate import upgrade
 from models.queries.appointments import appointments_on_day, practice_today
 from models.settings import Settings, get_settings
-from models.tables import AuditLog, Holiday, Message, Patient, Practice
+from models.tables import AuditLog, Holiday, Message, Patient, Practice, StaffSession
 from tests.portal.live_stack import log_tails, new_stack_config, running_stack
 from workflows.journeys.builtin import install_builtin_journeys
 
@@ -74,6 +74,14 @@ def _patient_views(db_url: str, patient_id: int) -> list[tuple[str, str, str]]:
                             .where(AuditLog.entity == "patient", AuditLog.entity_id == str(patient_id))).all()
     engine.dispose()
     return [tuple(row) for row in rows]
+
+
+def _open_logins(db_url: str) -> int:
+    engine = make_engine(db_url)
+    with Session(engine) as session:
+        count = len(session.exec(select(StaffSession.id)).all())
+    engine.dispose()
+    return count
 
 
 @pytest.fixture(scope="module")
@@ -166,3 +174,17 @@ def test_front_desk_sees_no_dashboard_and_is_sent_back_to_patients(stack, page):
 
     page.wait_for_url(re.compile(r".*/patients$"), timeout=60_000)
     expect(page.get_by_text("Your role cannot open that page.")).to_be_visible()
+
+
+def test_logging_out_ends_the_session(stack, page):
+    cfg, _sup = stack
+    settings = get_settings()
+    _log_in(page, cfg.portal_url, settings.admin_email, settings.admin_password)
+    signed_in = _open_logins(cfg.db_url)
+
+    page.click("#logout")
+    page.wait_for_url(re.compile(r".*/login$"), timeout=60_000)
+    page.goto(cfg.portal_url + "/outbox", timeout=FIRST_PAGE_TIMEOUT_MS)
+
+    page.wait_for_url(re.compile(r".*/login$"), timeout=60_000)
+    assert _open_logins(cfg.db_url) == signed_in - 1
