@@ -76,6 +76,17 @@ def _patient_views(db_url: str, patient_id: int) -> list[tuple[str, str, str]]:
     return [tuple(row) for row in rows]
 
 
+def _patient_with_own_phone(db_url: str) -> tuple[str, str]:
+    """(name, mobile) of the first patient whose mobile number no one else shares."""
+    engine = make_engine(db_url)
+    with Session(engine) as session:
+        patients = session.exec(select(Patient).where(Patient.mobile_phone != "").order_by(Patient.id)).all()
+    engine.dispose()
+    phones = [p.mobile_phone for p in patients]
+    first = next(p for p in patients if phones.count(p.mobile_phone) == 1)
+    return first.display_name, first.mobile_phone
+
+
 def _open_logins(db_url: str) -> int:
     engine = make_engine(db_url)
     with Session(engine) as session:
@@ -188,3 +199,18 @@ def test_logging_out_ends_the_session(stack, page):
 
     page.wait_for_url(re.compile(r".*/login$"), timeout=60_000)
     assert _open_logins(cfg.db_url) == signed_in - 1
+
+
+def test_searching_by_phone_digits_lists_only_that_patient(stack, page):
+    cfg, _sup = stack
+    name, phone = _patient_with_own_phone(cfg.db_url)
+    settings = get_settings()
+    _log_in(page, cfg.portal_url, settings.admin_email, settings.admin_password)
+    page.goto(cfg.portal_url + "/patients", timeout=FIRST_PAGE_TIMEOUT_MS)
+    expect(page.locator("#pager-text")).to_contain_text("60 in all", timeout=FIRST_PAGE_TIMEOUT_MS)
+
+    page.fill("#patient-search", re.sub(r"\D", "", phone))
+
+    expect(page.locator("#pager-text")).to_have_text("Page 1 of 1 · 1 in all", timeout=30_000)
+    expect(page.locator("tbody tr")).to_have_count(1)
+    expect(page.locator("tbody tr")).to_contain_text(name)
