@@ -55,7 +55,8 @@ def latest_version(*, session: Session, journey_id: int) -> JourneyVersion | Non
                         .order_by(JourneyVersion.version.desc())).first()
 
 
-def set_journey_status(*, session: Session, journey_id: int, status: str, user_id: int | None = None) -> Journey:
+def set_journey_status(*, session: Session, journey_id: int, status: str, user_id: int | None = None,
+                       reason: str = "") -> Journey:
     """Activate, pause or stop a journey; stopping closes its running enrollments with the recorded reason."""
     journey = _journey(session, journey_id)
     status = JourneyStatus(status)
@@ -63,7 +64,7 @@ def set_journey_status(*, session: Session, journey_id: int, status: str, user_i
         raise ValueError("publish a version before activating the journey")
     closed = 0
     if status == JourneyStatus.STOPPED:
-        closed = _close_running(session, journey_id)
+        closed = _close_running(session, journey_id, reason)
     journey.status = status.value
     detail = f"status {status.value}" + (f", {closed} running enrollments exited" if closed else "")
     session.add_all([journey, AuditLog(practice_id=journey.practice_id, user_id=user_id, action="change",
@@ -72,12 +73,14 @@ def set_journey_status(*, session: Session, journey_id: int, status: str, user_i
     return journey
 
 
-def _close_running(session: Session, journey_id: int) -> int:
+def _close_running(session: Session, journey_id: int, reason: str) -> int:
     running = session.exec(select(Enrollment).where(Enrollment.journey_id == journey_id,
                                                     Enrollment.status == EnrollmentStatus.RUNNING)).all()
     now = utcnow()
+    # The staff's reason is kept after the fixed prefix; bounded like the column.
+    exit_reason = (f"{JOURNEY_STOPPED}: {reason.strip()}" if reason.strip() else JOURNEY_STOPPED)[:300]
     for enrollment in running:
-        enrollment.status, enrollment.exit_reason, enrollment.ended_at = EnrollmentStatus.EXITED, JOURNEY_STOPPED, now
+        enrollment.status, enrollment.exit_reason, enrollment.ended_at = EnrollmentStatus.EXITED, exit_reason, now
         session.add(enrollment)
     return len(running)
 

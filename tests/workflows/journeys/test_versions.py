@@ -7,6 +7,7 @@ import pytest
 from sqlmodel import Session, select
 
 from models.tables import AuditLog, Enrollment, Journey, JourneyVersion, Message
+from models.types import utcnow
 from tests.factories import make_appointment, make_patient, make_practice
 from tests.workflows.journeys.helpers import RecordingSender, enrol, install, journey_worker, midday_zone, start_run
 from workflows.journeys.definition import DefinitionError
@@ -142,3 +143,15 @@ def test_installing_the_builtin_journeys_twice_changes_nothing(session):
     assert sorted(first) == ["nervous_patient_checkin", "referral_reward", "review_request"]
     assert len(session.exec(select(JourneyVersion)).all()) == 3
     assert {j.status for j in first.values()} == {"active"}
+
+
+def test_stopping_with_a_reason_records_it_on_each_running_enrollment(session):
+    practice = make_practice(session)
+    journey = _journey(session, practice)
+    publish(session=session, journey_id=journey.id, definition=_quick("review_request"))
+    patient = make_patient(session, practice)
+    enrollment = enrol(session, journey, patient.id, "appointment:1", utcnow())
+    set_journey_status(session=session, journey_id=journey.id, status="stopped", reason="  wrong template  ")
+    session.commit()
+    row = session.get(Enrollment, enrollment.id)
+    assert (row.status, row.exit_reason) == ("exited", f"{JOURNEY_STOPPED}: wrong template")

@@ -31,7 +31,8 @@ def _running_workflow_ids(session: Session, journey_id: int) -> list[str]:
 
 def _apply(session: Session, journey: Journey, action: str, user_id: int | None, reason: str) -> None:
     try:
-        set_journey_status(session=session, journey_id=journey.id, status=STATUS_OF_ACTION[action], user_id=user_id)
+        set_journey_status(session=session, journey_id=journey.id, status=STATUS_OF_ACTION[action], user_id=user_id,
+                           reason=reason)
     except ValueError as exc:  # e.g. resuming a draft that has no published version
         raise JourneyCommandError(str(exc)) from None
     if reason:
