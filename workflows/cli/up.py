@@ -54,12 +54,14 @@ def _start_worker(sup: Supervisor, env: dict[str, str]) -> None:
 
 
 def _start_portal(sup: Supervisor, env: dict[str, str]) -> None:
+    """Reflex in production mode: one port for page and websocket, no file watcher restarting on var/ writes."""
     settings = get_settings()
-    argv = [str(Path(sys.executable).parent / "reflex"), "run", "--env", "dev", "--loglevel", "warning",
-            "--frontend-port", str(settings.frontend_port), "--backend-port", str(settings.backend_port)]
-    sup.start("portal", argv, cwd=REPO_ROOT, env=env)
+    port = settings.frontend_port
+    argv = [str(Path(sys.executable).parent / "reflex"), "run", "--env", "prod", "--loglevel", "warning",
+            "--frontend-port", str(port), "--backend-port", str(port)]
+    sup.start("portal", argv, cwd=REPO_ROOT, env=env | {"REFLEX_CHECK_LATEST_VERSION": "false"})
     # The first start installs the frontend packages and compiles: allow several minutes.
-    sup.wait_for_port("portal", settings.frontend_port, timeout=600)
+    sup.wait_for_port("portal", port, timeout=900)
 
 
 def _banner() -> None:
