@@ -11,7 +11,8 @@ from workflows.cli.processes import Supervisor, port_open, venv_env
 
 
 def _prepare_database() -> bool:
-    """Migrate, and on an empty database load the demo practice and the built-in journeys; True if it was loaded."""
+    """Migrate; on an empty database load the demo practice; keep the builtin journeys installed and timed from
+    the settings. True if the demo was loaded."""
     from sqlmodel import select
 
     from models.db import session_scope
@@ -22,12 +23,12 @@ def _prepare_database() -> bool:
 
     upgrade()
     with session_scope() as session:
-        if session.exec(select(Practice)).first() is not None:
-            return False
-        load_demo(session=session)
-        practice = session.exec(select(Practice)).one()
-        install_builtin_journeys(session=session, practice_id=practice.id)
-    return True
+        loaded = session.exec(select(Practice)).first() is None
+        if loaded:
+            load_demo(session=session)
+        for practice in session.exec(select(Practice)).all():
+            install_builtin_journeys(session=session, practice_id=practice.id)
+    return loaded
 
 
 def _temporal_port(address: str) -> int:

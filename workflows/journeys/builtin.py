@@ -15,6 +15,7 @@ from sqlmodel import Session, select
 
 from models.settings import Settings, get_settings
 from models.tables import Journey, JourneyStatus
+from workflows.journeys.definition import published_definition
 from workflows.journeys.durations import format_duration
 from workflows.journeys.versions import latest_version, publish
 from workflows.templates.seed import seed_templates
@@ -48,7 +49,12 @@ def apply_settings(definition: dict, overrides: dict[str, str], settings: Settin
 
 def install_builtin_journeys(*, session: Session, practice_id: int,
                              settings: Settings | None = None) -> list[Journey]:
-    """Seed the templates, then create and publish each builtin journey the practice lacks (idempotent)."""
+    """Seed the templates, then create and publish each builtin journey the practice lacks (idempotent).
+
+    A builtin journey that staff have not changed gets a new version when its setting-driven timings changed
+    (e.g. PRM_REVIEW_WAIT_SECONDS for a demo), so new entrants use them; running enrollments keep theirs.
+    """
+    settings = settings or get_settings()
     seed_templates(session=session, practice_id=practice_id)
     journeys = []
     for key in BUILTIN_KEYS:
@@ -59,9 +65,22 @@ def install_builtin_journeys(*, session: Session, practice_id: int,
                               trigger=data["definition"]["trigger"]["event"], status=JourneyStatus.ACTIVE)
             session.add(journey)
             session.flush()
-        if latest_version(session=session, journey_id=journey.id) is None:
-            definition = builtin_definition(key, settings)
-            journey.draft_definition = json.dumps(definition, indent=2)
-            publish(session=session, journey_id=journey.id, definition=definition)
+        wanted = builtin_definition(key, settings)
+        latest = latest_version(session=session, journey_id=journey.id)
+        if latest is None or _only_timings_differ(latest.definition, wanted, data.get("settings", {}), settings):
+            journey.draft_definition = json.dumps(wanted, indent=2)
+            publish(session=session, journey_id=journey.id, definition=wanted)
         journeys.append(journey)
     return journeys
+
+
+def _canonical(definition: dict | str) -> str:
+    return published_definition(definition if isinstance(definition, str) else json.dumps(definition)).to_json()
+
+
+def _only_timings_differ(stored: str, wanted: dict, overrides: dict[str, str], settings: Settings) -> bool:
+    """True when the stored version is the builtin with other timings: re-timing it is then safe and expected."""
+    current = _canonical(stored)
+    if current == _canonical(wanted):
+        return False
+    return _canonical(apply_settings(json.loads(current), overrides, settings)) == _canonical(wanted)
