@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 from enum import StrEnum
 from zoneinfo import ZoneInfo
@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, or_
 from sqlmodel import Session, select
 
+from models.queries.local_time import local_day, local_moment, localize_timestamps
 from models.tables import (Appointment, ConsentEvent, Enrollment, Journey, JourneyStepLog, LoyaltyLedger, Message,
                            Note, Patient, Practice, Procedure, Referral, Task)
 
@@ -43,6 +44,8 @@ class TimelineItem:
     source: str = ""  # which journey and step produced it, when one did
     channel: str = ""
     direction: str = ""
+    day_only: bool = False  # a fact with a date and no time (a procedure's day): `at` is only its sort key
+    when: str = ""  # `at` on the practice's clock, e.g. "Thu 3 Dec 2026, 1:37 PM" (the date alone when day_only)
 
 
 @dataclass(frozen=True)
@@ -77,7 +80,7 @@ def _procedures(ctx: _Context) -> list[TimelineItem]:
     rows = ctx.session.exec(select(Procedure).where(Procedure.patient_id == ctx.patient.id, day.is_not(None))
                             .order_by(day.desc(), Procedure.id.desc()).limit(ctx.limit)).all()
     return [TimelineItem(kind=TimelineKind.PROCEDURE, at=_local_noon(p.performed_on or p.planned_on, ctx.tz),
-                         ref_id=p.id, status=p.status, title=f"{p.cdt_code} {p.description}".strip(),
+                         day_only=True, ref_id=p.id, status=p.status, title=f"{p.cdt_code} {p.description}".strip(),
                          detail=", ".join(filter(None, [f"tooth {p.tooth}" if p.tooth else "", p.surface,
                                                         f"${p.fee:,.2f}"])))
             for p in rows]
@@ -98,8 +101,9 @@ def _messages(ctx: _Context) -> list[TimelineItem]:
         if source and m.step_id:
             source = f"{source} · {m.step_id}"
         detail = f"{m.subject}\n{m.body}" if m.subject else m.body
-        items.append(TimelineItem(kind=TimelineKind.MESSAGE, at=m.sent_at or m.created_at, ref_id=m.id,
-                                  title=_message_title(m), detail=_short(detail), status=m.status, reason=m.reason,
+        at = m.sent_at or m.created_at
+        items.append(TimelineItem(kind=TimelineKind.MESSAGE, at=at, ref_id=m.id, title=_message_title(m),
+                                  detail=_short(detail), status=m.status, reason=_local_text(m.reason, at, ctx.tz),
                                   source=source, channel=m.channel, direction=m.direction))
     return items
 
@@ -109,17 +113,29 @@ def _journey_steps(ctx: _Context) -> list[TimelineItem]:
                             .order_by(JourneyStepLog.at.desc(), JourneyStepLog.id.desc()).limit(ctx.limit)).all()
     return [TimelineItem(kind=TimelineKind.JOURNEY_STEP, at=s.at, ref_id=s.id, status=s.outcome,
                          title=f"{ctx.journey_names.get(s.enrollment_id, 'Journey')}: {s.step_id} ({s.kind})",
-                         detail=s.detail)
+                         detail=_local_text(s.detail, s.at, ctx.tz))
             for s in rows]
+
+
+def _local_text(text: str, at: datetime, tz: ZoneInfo) -> str:
+    """Logs store waits and due times as ISO UTC ("until 2026-12-03T19:37:28+00:00"); staff read the practice clock."""
+    return localize_timestamps(text, tz, year=at.astimezone(tz).year)
 
 
 def _tasks(ctx: _Context) -> list[TimelineItem]:
     rows = ctx.session.exec(select(Task).where(Task.patient_id == ctx.patient.id)
                             .order_by(Task.created_at.desc(), Task.id.desc()).limit(ctx.limit)).all()
     return [TimelineItem(kind=TimelineKind.TASK, at=t.created_at, ref_id=t.id, title=f"Task: {t.title}",
-                         status=t.status, detail=", ".join(filter(None, [f"for {t.role}", t.outcome])),
+                         status=t.status, detail=", ".join(filter(None, [f"for {t.role}", _due(t, ctx.tz), t.outcome])),
                          source=ctx.journey_names.get(t.enrollment_id, "") if t.enrollment_id else "")
             for t in rows]
+
+
+def _due(task: Task, tz: ZoneInfo) -> str:
+    if task.due_at is None:
+        return ""
+    same_year = task.due_at.astimezone(tz).year == task.created_at.astimezone(tz).year
+    return f"due {local_moment(task.due_at, tz, with_year=not same_year)}"
 
 
 def _notes(ctx: _Context) -> list[TimelineItem]:
@@ -194,4 +210,10 @@ def patient_timeline(*, session: Session, patient_id: int, kinds: Iterable[str] 
     # Each loader is already newest first; ties break on kind then id so the order is stable.
     streams = [_LOADERS[k](ctx) for k in wanted]
     merged = heapq.merge(*streams, key=lambda item: (item.at, item.kind, item.ref_id), reverse=True)
-    return list(merged)[:limit]
+    return [replace(item, when=_when(item, ctx.tz)) for item in list(merged)[:limit]]
+
+
+def _when(item: TimelineItem, tz: ZoneInfo) -> str:
+    if item.day_only:
+        return local_day(item.at.astimezone(tz).date())
+    return local_moment(item.at, tz)

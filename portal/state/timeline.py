@@ -25,9 +25,10 @@ def _age(born: date | None, today: date) -> str:
     return str(today.year - born.year - ((today.month, today.day) < (born.month, born.day)))
 
 
-def _item_row(item: TimelineItem, tz: ZoneInfo) -> dict[str, str]:
+def item_row(item: TimelineItem) -> dict[str, str]:
+    """One timeline entry for the browser; its time is the query's practice-local text (a date alone for a date)."""
     return {"kind": item.kind, "kind_label": KIND_LABELS[TimelineKind(item.kind)],
-            "at": item.at.astimezone(tz).strftime("%Y-%m-%d %H:%M"), "title": item.title, "detail": item.detail,
+            "at": item.when, "title": item.title, "detail": item.detail,
             "status": item.status, "source": item.source,
             "why_not_sent": item.reason if item.kind == TimelineKind.MESSAGE and item.status in NOT_SENT else "",
             # Consent source, a reply's recognised intent: context that is not a "why not sent".
@@ -79,7 +80,7 @@ class TimelineState(AuthState):
                        "born": patient.birthdate.isoformat() if patient.birthdate else "",
                        "age": _age(patient.birthdate, datetime.now(tz).date()), "phone": patient.mobile_phone,
                        "email": patient.email, "channel": patient.preferred_channel, "status": patient.status}
-        self.items = [_item_row(item, tz) for item in items]
+        self.items = [item_row(item) for item in items]
 
     @rx.event
     def load(self):

@@ -4,9 +4,11 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 
 import pytest
+from sqlmodel import select
 
 from models.queries.timeline import patient_timeline
-from models.tables import (ConsentEvent, JourneyStepLog, LoyaltyLedger, Note, Procedure, Referral, Task)
+from models.tables import (ConsentEvent, Enrollment, JourneyStepLog, LoyaltyLedger, Note, Procedure, Referral, Task)
+from portal.state.timeline import item_row
 from tests.factories import (make_appointment, make_enrollment, make_journey, make_message, make_patient,
                              make_practice)
 
@@ -67,6 +69,49 @@ def test_timeline_lists_every_kind_newest_first(session, story):
         ("appointment", "Appointment: Cleaning", "completed"),
     ]
     assert items[-2].at == datetime(2026, 11, 2, 18, 0, tzinfo=timezone.utc)
+
+
+def test_times_read_on_the_practice_clock_and_a_date_only_procedure_shows_its_date_alone(session, story):
+    maria, _ = story
+    items = patient_timeline(session=session, patient_id=maria.id)
+
+    # Chicago is UTC-6 in November: the 15:00 UTC visit was at 9 in the morning; the procedure has no time at all.
+    assert [(i.kind, i.when) for i in items[-3:]] == [
+        ("journey_step", "Tue 3 Nov 2026, 4:00 AM"),
+        ("procedure", "Mon 2 Nov 2026"),
+        ("appointment", "Mon 2 Nov 2026, 9:00 AM"),
+    ]
+    assert item_row(items[-2])["at"] == "Mon 2 Nov 2026"
+
+
+def test_a_waiting_step_says_until_when_on_the_practice_clock(session, story):
+    maria, _ = story
+    run = session.exec(select(Enrollment)).first()
+    session.add(JourneyStepLog(enrollment_id=run.id, patient_id=maria.id, step_id="wait_2h", kind="wait",
+                               outcome="waiting", detail="until 2026-12-03T19:37:28.083495+00:00", dedupe_key="w",
+                               at=datetime(2026, 12, 3, 17, 37, 28, tzinfo=timezone.utc)))
+    session.add(JourneyStepLog(enrollment_id=run.id, patient_id=maria.id, step_id="wait_year", kind="wait",
+                               outcome="waiting", detail="until 2027-01-04T15:00:00+00:00", dedupe_key="y",
+                               at=datetime(2026, 12, 4, 15, 0, tzinfo=timezone.utc)))
+    session.flush()
+
+    steps = patient_timeline(session=session, patient_id=maria.id, kinds=["journey_step"])
+
+    assert [(s.detail, s.when) for s in steps[:2]] == [
+        ("until Mon 4 Jan 2027, 9:00 AM", "Fri 4 Dec 2026, 9:00 AM"),
+        ("until Thu 3 Dec, 1:37 PM", "Thu 3 Dec 2026, 11:37 AM"),
+    ]
+
+
+def test_a_task_shows_when_it_is_due_on_the_practice_clock(session, story):
+    maria, _ = story
+    session.add(Task(practice_id=maria.practice_id, patient_id=maria.id, title="Call after surgery",
+                     role="coordinator", created_at=_at(20, 16), due_at=_at(21, 0)))
+    session.flush()
+
+    [task, _older] = patient_timeline(session=session, patient_id=maria.id, kinds=["task"])
+
+    assert (task.detail, task.when) == ("for coordinator, due Fri 20 Nov, 6:00 PM", "Fri 20 Nov 2026, 10:00 AM")
 
 
 def test_a_message_not_sent_shows_why_and_which_journey_step_made_it(session, story):
