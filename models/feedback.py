@@ -15,6 +15,16 @@ from models.validation import bounded_text
 # Inclusive score range per scale.
 SCALE_RANGES = {FeedbackScale.NPS: (0, 10), FeedbackScale.RATING: (1, 5)}
 MAX_COMMENT = 2000
+# Net Promoter groups on the 0-10 scale: 9-10 promote, 7-8 are passive, 0-6 detract.
+PROMOTER_MIN = 9
+DETRACTOR_MAX = 6
+
+
+def nps_group(score: int) -> str:
+    """The NPS group a 0-10 score falls in: promoter, passive or detractor."""
+    if score >= PROMOTER_MIN:
+        return "promoter"
+    return "detractor" if score <= DETRACTOR_MAX else "passive"
 
 
 def record_feedback(*, session: Session, patient_id: int, kind: str, source: str, score: int | None = None,

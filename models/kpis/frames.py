@@ -10,8 +10,8 @@ from dataclasses import dataclass
 import pandas as pd
 from sqlmodel import Session, select
 
-from models.tables import (Appointment, Enrollment, Journey, JourneyStepLog, Message, Patient, Practice, Recall,
-                           Referral, TreatmentPlan)
+from models.tables import (Appointment, Enrollment, Feedback, Journey, JourneyStepLog, Message, Patient, Practice,
+                           Recall, Referral, TreatmentPlan)
 
 
 @dataclass(frozen=True)
@@ -25,6 +25,7 @@ class KpiFrames:
     enrollments: pd.DataFrame  # id, journey_id, status, day
     journeys: pd.DataFrame  # id, key, name
     step_logs: pd.DataFrame  # enrollment_id, kind, outcome
+    feedback: pd.DataFrame  # id, kind, scale, score (Int64, <NA> for a comment only), day
 
 
 def _frame(rows, columns: list[str]) -> pd.DataFrame:
@@ -63,6 +64,7 @@ def load_frames(*, session: Session, practice_id: int) -> KpiFrames:
         journeys=_frame(session.exec(select(Journey.id, Journey.key, Journey.name)
                                      .where(Journey.practice_id == practice_id)), ["id", "key", "name"]),
         step_logs=_step_logs(session, practice_id),
+        feedback=_feedback(session, practice_id, tz),
     )
 
 
@@ -128,3 +130,11 @@ def _step_logs(session: Session, practice_id: int) -> pd.DataFrame:
                         .where(Enrollment.practice_id == practice_id))
     return _frame(rows, ["enrollment_id", "kind", "outcome"])
 
+
+
+def _feedback(session: Session, practice_id: int, tz: str) -> pd.DataFrame:
+    rows = session.exec(select(Feedback.id, Feedback.kind, Feedback.scale, Feedback.score, Feedback.created_at)
+                        .where(Feedback.practice_id == practice_id))
+    frame = _frame(rows, ["id", "kind", "scale", "score", "created_at"])
+    return frame.assign(score=frame["score"].astype("Int64"), day=_local_day(frame["created_at"], tz)).drop(
+        columns="created_at")

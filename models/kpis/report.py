@@ -8,6 +8,7 @@ import pandas as pd
 from sqlmodel import Session
 
 from models.kpis.appointments import appointment_outcomes
+from models.kpis.feedback import net_promoter, review_ratings, satisfaction
 from models.kpis.frames import KpiFrames, load_frames
 from models.kpis.journeys import FUNNEL_STAGES, journey_funnels
 from models.kpis.messages import message_counts, review_requests
@@ -39,7 +40,10 @@ def build_report(frames: KpiFrames, date_from: date, date_to: date) -> dict:
         "treatment_plans": plan_acceptance(frames.plans, date_from, date_to),
         "recalls": recall_reappointment(frames.recalls, frames.appointments, date_from, date_to),
         "messages": message_counts(frames.messages, date_from, date_to),
-        "reviews": review_requests(frames.messages, date_from, date_to),
+        "reviews": {**review_requests(frames.messages, date_from, date_to),
+                    **review_ratings(frames.feedback, date_from, date_to)},
+        "nps": net_promoter(frames.feedback, date_from, date_to),
+        "satisfaction": satisfaction(frames.feedback, date_from, date_to),
         "journeys": _funnel_records(funnels),
     }
 

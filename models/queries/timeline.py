@@ -11,9 +11,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, or_
 from sqlmodel import Session, select
 
+from models.feedback import SCALE_RANGES, nps_group
 from models.queries.local_time import local_day, local_moment, localize_timestamps
-from models.tables import (Appointment, ConsentEvent, Enrollment, Journey, JourneyStepLog, LoyaltyLedger, Message,
-                           Note, Patient, Practice, Procedure, Referral, Task)
+from models.tables import (Appointment, ConsentEvent, Enrollment, Feedback, FeedbackScale, Journey, JourneyStepLog,
+                           LoyaltyLedger, Message, Note, Patient, Practice, Procedure, Referral, Task)
 
 _BODY_CHARS = 600  # enough to read a message or note on the timeline; the full text stays in its own row
 
@@ -28,6 +29,7 @@ class TimelineKind(StrEnum):
     REFERRAL = "referral"
     LOYALTY = "loyalty"
     CONSENT = "consent"
+    FEEDBACK = "feedback"
 
 
 @dataclass(frozen=True)
@@ -184,10 +186,34 @@ def _consent(ctx: _Context) -> list[TimelineItem]:
     return items
 
 
+_FEEDBACK_KINDS = {"review": "Review", "survey": "Survey", "checkin": "Check-in"}
+_SCALE_UNITS = {FeedbackScale.NPS: "NPS", FeedbackScale.RATING: "stars"}
+
+
+def _feedback_title(f: Feedback) -> str:
+    """'Survey: 9/10 NPS', 'Review: 4/5 stars', or the kind alone for a comment without a score."""
+    kind = _FEEDBACK_KINDS.get(f.kind, f.kind.capitalize())
+    if f.score is None or f.scale not in _SCALE_UNITS:
+        return kind
+    scale = FeedbackScale(f.scale)
+    return f"{kind}: {f.score}/{SCALE_RANGES[scale][1]} {_SCALE_UNITS[scale]}"
+
+
+def _feedback(ctx: _Context) -> list[TimelineItem]:
+    rows = ctx.session.exec(select(Feedback).where(Feedback.patient_id == ctx.patient.id)
+                            .order_by(Feedback.created_at.desc(), Feedback.id.desc()).limit(ctx.limit)).all()
+    return [TimelineItem(kind=TimelineKind.FEEDBACK, at=f.created_at, ref_id=f.id, title=_feedback_title(f),
+                         detail=_short(f.comment), reason=f"via {f.source}",
+                         status=nps_group(f.score) if f.scale == FeedbackScale.NPS and f.score is not None else "",
+                         source=ctx.journey_names.get(f.enrollment_id, "") if f.enrollment_id else "")
+            for f in rows]
+
+
 _LOADERS: dict[str, Callable[[_Context], list[TimelineItem]]] = {
     TimelineKind.APPOINTMENT: _appointments, TimelineKind.PROCEDURE: _procedures, TimelineKind.MESSAGE: _messages,
     TimelineKind.JOURNEY_STEP: _journey_steps, TimelineKind.TASK: _tasks, TimelineKind.NOTE: _notes,
     TimelineKind.REFERRAL: _referrals, TimelineKind.LOYALTY: _loyalty, TimelineKind.CONSENT: _consent,
+    TimelineKind.FEEDBACK: _feedback,
 }
 
 

@@ -8,7 +8,7 @@ _COLOURS = {
     "no_show": "red", "sent": "green", "delivered": "green", "sending": "blue", "received": "violet",
     "suppressed": "orange", "deferred": "amber", "failed": "red", "running": "blue", "exited": "gray",
     "active": "green", "paused": "amber", "stopped": "red", "draft": "gray", "open": "blue", "done": "green",
-    "granted": "green", "withdrawn": "red",
+    "granted": "green", "withdrawn": "red", "promoter": "green", "passive": "amber", "detractor": "red",
 }
 
 

@@ -10,8 +10,12 @@ from portal.roles import KPI_STAFF
 from portal.state.base import AuthState, db
 
 
+# Report keys whose plain spelling-out would read wrong.
+_LABELS = {"nps": "NPS", "checkins": "Check-ins", "score": "Score (-100 to 100)"}
+
+
 def _label(key: str) -> str:
-    return key.replace("_", " ").capitalize()
+    return _LABELS.get(key) or key.replace("_", " ").capitalize()
 
 
 def _format(key: str, value) -> str:  # noqa: ANN001
@@ -22,6 +26,8 @@ def _format(key: str, value) -> str:  # noqa: ANN001
         return f"{value * 100:.2f}%"
     if key.endswith("_value"):
         return f"${value:,.2f}"
+    if key == "score":  # the NPS, e.g. 33.3 or -12.5, as the JSON has it
+        return f"{value:g}"
     if isinstance(value, float):
         return f"{value:,.2f}"
     return f"{value:,}" if isinstance(value, int) else str(value)

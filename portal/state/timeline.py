@@ -16,7 +16,7 @@ PAGE_STEP = 50
 KIND_LABELS = {TimelineKind.APPOINTMENT: "Appointments", TimelineKind.PROCEDURE: "Procedures",
                TimelineKind.MESSAGE: "Messages", TimelineKind.JOURNEY_STEP: "Journey steps",
                TimelineKind.TASK: "Tasks", TimelineKind.NOTE: "Notes", TimelineKind.REFERRAL: "Referrals",
-               TimelineKind.LOYALTY: "Points", TimelineKind.CONSENT: "Consent"}
+               TimelineKind.LOYALTY: "Points", TimelineKind.CONSENT: "Consent", TimelineKind.FEEDBACK: "Feedback"}
 
 
 def _age(born: date | None, today: date) -> str:

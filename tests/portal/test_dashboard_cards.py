@@ -1,7 +1,11 @@
 """The dashboard shows kpi_report's own numbers: rates as exact percentages, every section, the funnels, the chart."""
 from __future__ import annotations
 
+from datetime import date
+
+from models.kpis import kpi_report
 from portal.state.dashboard import chart_points, funnel_rows, kpi_cards
+from tests.factories import make_feedback, make_patient, make_practice
 
 REPORT = {
     "practice_id": 1,
@@ -39,3 +43,36 @@ def test_chart_points_add_the_no_show_rate_in_percent():
         {"month": "2026-01", "new_patients": 3, "no_show_rate": 0.0769, "no_show_rate_pct": 7.69},
         {"month": "2026-02", "new_patients": 0, "no_show_rate": None, "no_show_rate_pct": None},
     ]
+
+
+def test_feedback_sections_become_cards_with_readable_names():
+    report = {"reviews": {"received": 12, "average_rating": 4.67},
+              "nps": {"responses": 6, "promoters": 2, "score": -16.7},
+              "satisfaction": {"checkins": 4, "average_rating": None, "satisfied_rate": 0.6667}}
+    assert kpi_cards(report) == [
+        {"group": "Reviews", "label": "Received", "value": "12"},
+        {"group": "Reviews", "label": "Average rating", "value": "4.67"},
+        {"group": "NPS", "label": "Responses", "value": "6"},
+        {"group": "NPS", "label": "Promoters", "value": "2"},
+        {"group": "NPS", "label": "Score (-100 to 100)", "value": "-16.7"},
+        {"group": "Satisfaction", "label": "Check-ins", "value": "4"},
+        {"group": "Satisfaction", "label": "Average rating", "value": "—"},
+        {"group": "Satisfaction", "label": "Satisfied rate", "value": "66.67%"},
+    ]
+
+
+def test_feedback_cards_show_the_numbers_of_the_kpi_report(session):
+    practice = make_practice(session)
+    patient = make_patient(session, practice)
+    for kind, scale, score in (("review", "rating", 5), ("review", "rating", 4), ("survey", "nps", 9),
+                               ("survey", "nps", 6), ("survey", "nps", 10), ("checkin", "rating", 2)):
+        make_feedback(session, patient, kind=kind, scale=scale, score=score)
+    report = kpi_report(session=session, practice_id=practice.id, date_from=date(2026, 12, 1),
+                        date_to=date(2026, 12, 31))
+
+    cards = {(c["group"], c["label"]): c["value"] for c in kpi_cards(report)}
+
+    assert report["nps"]["score"] == 33.3
+    assert (cards[("NPS", "Score (-100 to 100)")], cards[("NPS", "Responses")]) == ("33.3", "3")
+    assert (cards[("Reviews", "Received")], cards[("Reviews", "Average rating")]) == ("2", "4.50")
+    assert cards[("Satisfaction", "Satisfied rate")] == "0.00%"

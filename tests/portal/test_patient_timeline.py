@@ -9,8 +9,8 @@ from sqlmodel import select
 from models.queries.timeline import patient_timeline
 from models.tables import (ConsentEvent, Enrollment, JourneyStepLog, LoyaltyLedger, Note, Procedure, Referral, Task)
 from portal.state.timeline import item_row
-from tests.factories import (make_appointment, make_enrollment, make_journey, make_message, make_patient,
-                             make_practice)
+from tests.factories import (make_appointment, make_enrollment, make_feedback, make_journey, make_message,
+                             make_patient, make_practice)
 
 
 def _at(day: int, hour: int) -> datetime:
@@ -46,6 +46,8 @@ def story(session):
     session.add(ConsentEvent(patient_id=maria.id, channel="sms", granted=False, source="patient_reply",
                              evidence="STOP", at=_at(11, 10)))
     make_message(session, tom, body="Not Maria's", created_at=_at(12, 10))
+    make_feedback(session, maria, kind="review", scale="rating", score=5, comment="Gentle and quick",
+                  enrollment_id=run.id, created_at=_at(13, 10))
     session.flush()
     return maria, tom
 
@@ -55,6 +57,7 @@ def test_timeline_lists_every_kind_newest_first(session, story):
     items = patient_timeline(session=session, patient_id=maria.id)
 
     assert [(i.kind, i.title, i.status) for i in items] == [
+        ("feedback", "Review: 5/5 stars", ""),
         ("consent", "Opted out of SMS", "withdrawn"),
         ("loyalty", "+50 points", ""),
         ("referral", "Referred Tom Reed", ""),
@@ -134,6 +137,23 @@ def test_filtering_by_kinds_and_limit(session, story):
     assert [i.kind for i in items] == ["consent", "task"]
     assert [(i.kind, i.title, i.detail) for i in patient_timeline(session=session, patient_id=tom.id)] == [
         ("message", "SMS to patient", "Not Maria's"), ("referral", "Referred by Maria Lopez", "")]
+
+
+def test_feedback_shows_its_score_on_its_scale_its_kind_and_the_comment(session, story):
+    maria, _ = story
+    make_feedback(session, maria, kind="survey", scale="nps", score=6, source="sms", created_at=_at(14, 10))
+    make_feedback(session, maria, kind="checkin", scale="", score=None, comment="A bit sore\nbut fine",
+                  source="staff", created_at=_at(15, 10))
+
+    items = patient_timeline(session=session, patient_id=maria.id, kinds=["feedback"])
+
+    assert [(i.title, i.status, i.detail, i.reason, i.source) for i in items] == [
+        ("Check-in", "", "A bit sore\nbut fine", "via staff", ""),
+        ("Survey: 6/10 NPS", "detractor", "", "via sms", ""),
+        ("Review: 5/5 stars", "", "Gentle and quick", "via link", "Review request"),
+    ]
+    row = item_row(items[0])
+    assert (row["kind_label"], row["at"], row["note"]) == ("Feedback", "Sun 15 Nov 2026, 4:00 AM", "via staff")
 
 
 def test_an_unknown_kind_is_refused(session, story):

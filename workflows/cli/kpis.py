@@ -48,6 +48,10 @@ def _pct(rate: float | None) -> str:
     return "n/a" if rate is None else f"{rate * 100:.1f}%"
 
 
+def _number(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:g}"
+
+
 def _rows(report: dict) -> list[tuple[str, str]]:
     p, a, t, r = report["patients"], report["appointments"], report["treatment_plans"], report["recalls"]
     m, rv = report["messages"], report["reviews"]
@@ -61,7 +65,11 @@ def _rows(report: dict) -> list[tuple[str, str]]:
             ("Plan acceptance (value)", f"{_pct(t['value_acceptance_rate'])} of ${t['presented_value']:,.0f}"),
             ("Recalls due / reappointed", f"{r['due']} / {r['reappointed']} ({_pct(r['reappointment_rate'])})"),
             ("Messages sent / suppressed / replies", f"{m['sent']} / {m['suppressed']} / {m['replies']}"),
-            ("Review requests sent / replies", f"{rv['requests_sent']} / {rv['replies']}")]
+            ("Review requests sent / replies", f"{rv['requests_sent']} / {rv['replies']}"),
+            ("Reviews received (average stars)", f"{rv['received']} ({_number(rv['average_rating'])})"),
+            ("NPS (responses)", f"{_number(report['nps']['score'])} ({report['nps']['responses']})"),
+            ("Check-ins scored / average stars",
+             f"{report['satisfaction']['scored']} / {_number(report['satisfaction']['average_rating'])}")]
     rows += [(f"Journey {j['key']}", f"{j['enrolled']} enrolled, {j['sent']} sent, {j['replied']} replied, "
                                      f"{j['completed']} completed") for j in report["journeys"]]
     return rows

@@ -32,3 +32,10 @@ def messages(rows: list[dict]) -> pd.DataFrame:
         "in_reply_to_id": pd.array([r.get("in_reply_to_id") for r in rows], dtype="Int64"),
         "day": days(*[r.get("day", "2024-05-01") for r in rows]),
     })
+
+
+def feedback(rows: list[tuple[str, str, int | None, str]]) -> pd.DataFrame:
+    """(kind, scale, score, day); scale "" and score None for a comment only"""
+    return pd.DataFrame({"id": list(range(1, len(rows) + 1)), "kind": [r[0] for r in rows],
+                         "scale": [r[1] for r in rows], "score": pd.array([r[2] for r in rows], dtype="Int64"),
+                         "day": days(*[r[3] for r in rows])})

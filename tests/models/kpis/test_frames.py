@@ -1,12 +1,14 @@
 import json
 from datetime import date, datetime, timezone
 
+import pandas as pd
 import pytest
 
 from models.kpis import kpi_report, monthly_series
 from models.kpis.frames import load_frames
-from tests.factories import (make_appointment, make_enrollment, make_journey, make_message, make_patient,
-                             make_practice, make_recall, make_referral, make_step_log, make_treatment_plan)
+from tests.factories import (make_appointment, make_enrollment, make_feedback, make_journey, make_message,
+                             make_patient, make_practice, make_recall, make_referral, make_step_log,
+                             make_treatment_plan)
 
 
 def _utc(*args) -> datetime:
@@ -36,6 +38,11 @@ def practice_rows(session):
     make_message(session, old, direction="in", status="received", in_reply_to_id=sent.id,
                  created_at=_utc(2024, 3, 2, 19, 0))
     make_step_log(session, enrollment, step_id="goal", kind="goal", outcome="reached")
+    make_feedback(session, old, kind="review", scale="rating", score=4, created_at=_utc(2024, 3, 3, 15, 0))
+    make_feedback(session, new, kind="review", scale="", score=None, comment="Lovely staff",
+                  created_at=_utc(2024, 7, 1, 3, 0))  # 22:00 on 30 June in Chicago: inside the period
+    make_feedback(session, old, kind="survey", scale="nps", score=10, created_at=_utc(2024, 3, 4, 15, 0))
+    make_feedback(session, new, kind="checkin", scale="rating", score=3, created_at=_utc(2024, 3, 6, 15, 0))
     other = make_practice(session, name="Elsewhere")
     make_appointment(session, make_patient(session, other), start=_utc(2024, 3, 6, 15, 0), status="no_show")
     session.commit()
@@ -52,6 +59,10 @@ def test_loader_turns_rows_into_practice_local_days(session, practice_rows):
     assert frames.messages["in_reply_to_id"].isna().tolist() == [True, False]
     assert frames.step_logs.to_dict(orient="records") == [
         {"enrollment_id": 1, "kind": "goal", "outcome": "reached"}]
+    assert [(r.kind, r.scale, None if pd.isna(r.score) else int(r.score), r.day.date())
+            for r in frames.feedback.sort_values("id").itertuples()] == [
+        ("review", "rating", 4, date(2024, 3, 3)), ("review", "", None, date(2024, 6, 30)),
+        ("survey", "nps", 10, date(2024, 3, 4)), ("checkin", "rating", 3, date(2024, 3, 6))]
 
 
 def test_report_from_the_database_has_exact_values(session, practice_rows):
@@ -65,7 +76,10 @@ def test_report_from_the_database_has_exact_values(session, practice_rows):
     assert report["treatment_plans"]["presented"] == 2
     assert report["treatment_plans"]["value_acceptance_rate"] == 0.8
     assert report["recalls"] == {"due": 1, "reappointed": 1, "reappointment_rate": 1.0}  # hygiene 29 Feb >= 20 Mar - 30 days
-    assert report["reviews"] == {"requests_sent": 1, "replies": 1, "reply_rate": 1.0}
+    assert report["reviews"] == {"requests_sent": 1, "replies": 1, "reply_rate": 1.0, "received": 2,
+                                 "average_rating": 4.0}
+    assert report["nps"] == {"responses": 1, "promoters": 1, "passives": 0, "detractors": 0, "score": 100.0}
+    assert report["satisfaction"] == {"checkins": 1, "scored": 1, "average_rating": 3.0, "satisfied_rate": 0.0}
     assert report["journeys"] == [{"journey_id": 1, "key": "review_request", "name": "Review request",
                                    "enrolled": 1, "sent": 1, "delivered": 0, "replied": 1, "goal_reached": 1,
                                    "completed": 1}]

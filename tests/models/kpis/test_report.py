@@ -19,6 +19,7 @@ def _empty_frames() -> KpiFrames:
         messages=fb.messages([]), enrollments=pd.DataFrame({"id": [], "journey_id": [], "status": [], "day": fb.days()}),
         journeys=pd.DataFrame({"id": [], "key": [], "name": []}),
         step_logs=pd.DataFrame({"enrollment_id": [], "kind": [], "outcome": []}),
+        feedback=fb.feedback([]),
     )
 
 
@@ -46,6 +47,10 @@ def test_report_of_an_empty_practice_is_json_with_nones_for_undefined_rates():
     assert report["patients"]["retention_rate"] is None
     assert report["appointments"]["no_show_rate"] is None
     assert report["journeys"] == []
+    assert report["reviews"] == {"requests_sent": 0, "replies": 0, "reply_rate": None, "received": 0,
+                                 "average_rating": None}
+    assert report["nps"] == {"responses": 0, "promoters": 0, "passives": 0, "detractors": 0, "score": None}
+    assert report["satisfaction"] == {"checkins": 0, "scored": 0, "average_rating": None, "satisfied_rate": None}
 
 
 def test_report_refuses_a_period_that_ends_before_it_starts():

@@ -3,7 +3,8 @@ from datetime import date, datetime, timezone
 
 from models.db import session_scope
 from models.kpis import kpi_report
-from tests.factories import make_appointment, make_patient, make_practice
+from models.tables import Practice
+from tests.factories import make_appointment, make_feedback, make_patient, make_practice
 from workflows.cli.main import main
 
 
@@ -40,6 +41,21 @@ def test_kpis_without_json_prints_a_readable_table(cli_db, capsys):
     assert main(["kpis", "--from", "2024-01-01", "--to", "2024-12-31"]) == 0
     out = capsys.readouterr().out
     assert "No-show rate" in out and "33.3%" in out
+
+
+def test_kpis_table_shows_reviews_nps_and_satisfaction(cli_db, capsys):
+    practice_id = _seed()
+    with session_scope() as session:
+        patient = make_patient(session, session.get(Practice, practice_id), first_name="Ana")
+        for kind, scale, score in (("review", "rating", 5), ("review", "rating", 4), ("survey", "nps", 10),
+                                   ("survey", "nps", 3), ("checkin", "rating", 4)):
+            make_feedback(session, patient, kind=kind, scale=scale, score=score,
+                          created_at=datetime(2024, 3, 9, 15, tzinfo=timezone.utc))
+    assert main(["kpis", "--from", "2024-01-01", "--to", "2024-12-31"]) == 0
+    lines = [" ".join(line.replace("│", " ").split()) for line in capsys.readouterr().out.splitlines()]
+    assert "Reviews received (average stars) 2 (4.5)" in lines
+    assert "NPS (responses) 0 (2)" in lines
+    assert "Check-ins scored / average stars 1 / 4" in lines
 
 
 def test_kpis_rejects_a_malformed_date_with_one_line_and_exit_2(cli_db, capsys):
