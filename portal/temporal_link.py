@@ -9,6 +9,7 @@ from temporalio.service import RPCError
 
 from models.db import session_scope
 from models.settings import Settings, get_settings
+from workflows.journeys.payloads import RunStatus
 
 log = logging.getLogger(__name__)
 
@@ -45,17 +46,14 @@ async def dispatch_now(*, settings: Settings | None = None, session_factory: Cal
     return not report.failed_events
 
 
-async def live_steps(workflow_ids: list[str]) -> dict[str, dict] | None:
-    """Each running workflow's current step as the workflow itself reports it; None if Temporal is unreachable."""
-    from workflows.run_control import run_status
+async def live_steps(workflow_ids: list[str], *, settings: Settings | None = None) -> dict[str, RunStatus] | None:
+    """Each run's status as the workflow itself reports it (runs that do not answer are left out);
+    None if Temporal is unreachable."""
+    from workflows.run_control import run_statuses
 
     try:
-        client = await _client()
-        statuses = await asyncio.wait_for(
-            asyncio.gather(*(run_status(client, wid) for wid in workflow_ids)), timeout=STATUS_TIMEOUT_SECONDS)
+        client = await _client(settings)
     except TEMPORAL_ERRORS as exc:
         log.warning("reading run status failed (%s); showing the database copy", type(exc).__name__)
         return None
-    return {wid: {"step_id": s.step_id, "kind": s.kind, "waiting_until": s.waiting_until or "",
-                  "paused": s.paused, "finished": s.finished}
-            for wid, s in zip(workflow_ids, statuses, strict=True) if s is not None}
+    return await run_statuses(client, workflow_ids, timeout_s=STATUS_TIMEOUT_SECONDS)

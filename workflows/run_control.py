@@ -1,12 +1,20 @@
 """Staff controls for one running journey: pause, resume, cancel, skip to a step, and its live status."""
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Iterable
 from typing import Any
 
 from temporalio.client import Client
+from temporalio.exceptions import TemporalError
 from temporalio.service import RPCError, RPCStatusCode
 
 from workflows.journeys.payloads import RunStatus
+
+STATUS_TIMEOUT_SECONDS = 5
+# What asking a run that is slow, unreadable (e.g. its worker cannot decode it) or on a server going down raises;
+# TemporalError covers RPCError and failed queries, OSError covers timeouts and refused connections.
+STATUS_ERRORS = (RuntimeError, OSError, TemporalError)
 
 
 async def _signal(client: Client, workflow_id: str, name: str, *args: Any) -> bool:
@@ -47,3 +55,18 @@ async def run_status(client: Client, workflow_id: str) -> RunStatus | None:
         if exc.status == RPCStatusCode.NOT_FOUND:
             return None
         raise
+
+
+async def run_statuses(client: Client, workflow_ids: Iterable[str],
+                       timeout_s: float = STATUS_TIMEOUT_SECONDS) -> dict[str, RunStatus]:
+    """What each run reports about itself, all asked at once; a run that does not answer within timeout_s
+    (no worker polling, finished, unknown, failing) is left out, so callers show its database copy instead."""
+    async def answer(workflow_id: str) -> RunStatus | None:
+        try:
+            return await asyncio.wait_for(run_status(client, workflow_id), timeout=timeout_s)
+        except STATUS_ERRORS:
+            return None
+
+    ids = list(workflow_ids)
+    answers = await asyncio.gather(*(answer(wid) for wid in ids))
+    return {wid: status for wid, status in zip(ids, answers, strict=True) if status is not None}

@@ -7,9 +7,11 @@ from zoneinfo import ZoneInfo
 import reflex as rx
 
 from models.queries.journeys import journey_overview, journey_runs
+from models.queries.local_time import local_moment
 from models.tables import Journey, JourneyStatus, Practice
 from portal.roles import JOURNEY_STAFF
 from portal.state.base import AuthState, db
+from workflows.journeys.payloads import RunStatus
 
 _STATUS_ORDER = ("running", "completed", "exited", "cancelled", "failed")
 
@@ -18,6 +20,17 @@ def _counts_text(counts: dict[str, int]) -> str:
     parts = [f"{counts[s]} {s}" for s in _STATUS_ORDER if counts.get(s)]
     parts += [f"{n} {s}" for s, n in sorted(counts.items()) if s not in _STATUS_ORDER]
     return ", ".join(parts) or "no runs yet"
+
+
+def steps_source(running: int, live: dict | None) -> str:
+    """Where the running runs' current steps come from: their workflows, or the database copy for those that did
+    not answer."""
+    if live is None:
+        return "Temporal is not reachable: current steps as last recorded"
+    if len(live) < running:
+        return (f"{running - len(live)} of {running} running runs did not answer (is the worker running?): "
+                "their steps as last recorded")
+    return "Current steps live from the workflows"
 
 
 class JourneysState(AuthState):
@@ -65,19 +78,18 @@ class JourneysState(AuthState):
         running = [r.workflow_id for r in runs if r.status == "running"]
         steps = await live_steps(running) if running else {}
         if running:
-            self.steps_source = ("Current steps live from the workflows" if steps is not None
-                                 else "Temporal is not reachable: current steps as last recorded")
+            self.steps_source = steps_source(len(running), steps)
         self.runs = [self._run_row(r, tz, (steps or {}).get(r.workflow_id)) for r in runs]
 
     @staticmethod
-    def _run_row(run, tz: ZoneInfo, live: dict | None) -> dict[str, str]:  # noqa: ANN001
+    def _run_row(run, tz: ZoneInfo, live: RunStatus | None) -> dict[str, str]:  # noqa: ANN001
         step = run.current_step
         if live is not None:
-            until = live["waiting_until"]
+            until = live.waiting_until
             if until:
-                until = datetime.fromisoformat(until).astimezone(tz).strftime("%Y-%m-%d %H:%M")
-            step = live["step_id"] + (f" (waiting until {until})" if until else "")
-            step += " · paused" if live["paused"] else ""
+                until = local_moment(datetime.fromisoformat(until), tz)
+            step = live.step_id + (f" (waiting until {until})" if until else "")
+            step += " · paused" if live.paused else ""
         return {"patient": run.patient_name, "patient_id": str(run.patient_id), "version": str(run.version),
                 "started": run.started_at.astimezone(tz).strftime("%Y-%m-%d %H:%M"), "status": run.status,
                 "step": step, "exit_reason": run.exit_reason, "workflow_id": run.workflow_id}

@@ -1,6 +1,7 @@
 """Run controls reach a running journey by its workflow id; unknown or finished runs answer None / False."""
 from __future__ import annotations
 
+import time
 import uuid
 
 from temporalio import workflow
@@ -8,7 +9,7 @@ from temporalio.worker import Worker
 
 with workflow.unsafe.imports_passed_through():
     from workflows.journeys.payloads import RunStatus
-    from workflows.run_control import cancel_run, pause_run, resume_run, run_status, skip_run
+    from workflows.run_control import cancel_run, pause_run, resume_run, run_status, run_statuses, skip_run
 
 
 @workflow.defn(name="JourneyWorkflow")
@@ -64,3 +65,29 @@ async def test_unknown_run_has_no_status_and_takes_no_signal(dev_server_env):
     client = dev_server_env.client
     assert await run_status(client, "no-such-run") is None
     assert await cancel_run(client, "no-such-run") is False
+
+
+async def test_statuses_of_many_runs_leave_out_the_ones_that_do_not_exist(dev_server_env):
+    client, queue = dev_server_env.client, f"ctl-{uuid.uuid4()}"
+    async with Worker(client, task_queue=queue, workflows=[FakeJourney]):
+        first = await client.start_workflow("JourneyWorkflow", id=f"{queue}-a", task_queue=queue)
+        second = await client.start_workflow("JourneyWorkflow", id=f"{queue}-b", task_queue=queue)
+        await pause_run(client, second.id)
+
+        statuses = await run_statuses(client, [first.id, "no-such-run", second.id])
+
+        assert statuses == {first.id: RunStatus("first", "wait", None, False, False),
+                            second.id: RunStatus("first", "wait", None, True, False)}
+        for handle in (first, second):
+            await cancel_run(client, handle.id)
+
+
+async def test_a_run_without_a_worker_is_left_out_once_the_timeout_passes(dev_server_env):
+    client, queue = dev_server_env.client, f"ctl-{uuid.uuid4()}"
+    handle = await client.start_workflow("JourneyWorkflow", id=queue, task_queue=queue)  # nobody polls this queue
+    try:
+        started = time.monotonic()
+        assert await run_statuses(client, [queue], timeout_s=0.5) == {}
+        assert time.monotonic() - started < 3
+    finally:
+        await handle.terminate("test over")

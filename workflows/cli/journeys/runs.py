@@ -13,8 +13,9 @@ from sqlmodel import Session, select
 from models.db import session_scope
 from models.tables import Enrollment, EnrollmentStatus, JourneyVersion
 from workflows.cli.journeys.common import journey_by_key, reports_errors
-from workflows.cli.journeys.temporal import connect_or_none, live_statuses
+from workflows.cli.journeys.temporal import connect_or_none
 from workflows.journeys.payloads import RunStatus
+from workflows.run_control import run_statuses
 
 
 def enrollment_rows(*, session: Session, journey_id: int, status: str | None = None, limit: int = 100) -> list[dict]:
@@ -47,7 +48,7 @@ async def _live(runs: list[dict]) -> dict[str, RunStatus] | None:
     if not running:
         return {}
     client = await connect_or_none()
-    return None if client is None else await live_statuses(client, running)
+    return None if client is None else await run_statuses(client, running)
 
 
 def _step_text(run: dict) -> str:
