@@ -1,5 +1,10 @@
 """The dispatcher: turns undispatched DomainEvents, in id order, into journey enrollments and signals.
 
+Enrollment: every active journey of the practice whose trigger is the event's kind is asked (entry rules) and, if
+the patient may enter, gets an Enrollment and a run. Signals: a reply goes to every running run of the patient;
+any other event goes to the patient's runs whose pinned definition listens to its kind (goals, exit events,
+awaited events, appointment moved/confirmed), each run deciding whether the event is about its own appointment.
+
 Crash-safe and idempotent: an event is marked dispatched only after everything it causes is done; running it
 again finds the Enrollment by its deterministic workflow id (started or not) and starts nothing twice. Signals
 may repeat after a crash, so the workflow treats a second identical signal as already seen.
@@ -18,9 +23,10 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from models.events import EventKind, event_payload
 from models.settings import get_settings
-from models.tables import DomainEvent, Enrollment, EnrollmentStatus, Journey, JourneyStatus
+from models.tables import DomainEvent, Enrollment, EnrollmentStatus, Journey, JourneyStatus, JourneyVersion
 from models.types import utcnow
 from workflows.enrol import enrol
+from workflows.journeys.definition import DefinitionError, parse_definition
 from workflows.journeys.payloads import EventSignal, ReplySignal
 
 log = logging.getLogger(__name__)
@@ -31,8 +37,6 @@ _ENTITY_OF_KIND = {
     EventKind.FEEDBACK_RECEIVED: "feedback", EventKind.PROCEDURE_COMPLETED: "procedure",
     EventKind.TREATMENT_PLAN_PRESENTED: "treatment_plan", EventKind.TREATMENT_PLAN_ACCEPTED: "treatment_plan",
 }
-_APPOINTMENT_SIGNALS = frozenset({EventKind.APPOINTMENT_MOVED, EventKind.APPOINTMENT_CANCELLED,
-                                  EventKind.APPOINTMENT_CONFIRMED})
 
 
 @dataclass
@@ -85,27 +89,40 @@ async def _enrol_for(client: Client, session_factory: Callable, event: DomainEve
             report.not_enrolled += 1
 
 
-def _signal_targets(session_factory: Callable, event: DomainEvent) -> list[str]:
-    """Workflow ids of the patient's running enrollments that this event concerns."""
-    if event.patient_id is None or (event.kind != EventKind.REPLY_RECEIVED and event.kind not in _APPOINTMENT_SIGNALS):
+def _listens(version: JourneyVersion, kind: str, cache: dict[int, frozenset[str]]) -> bool:
+    """Whether runs pinned to this version react to the event kind (definitions parsed once per pass)."""
+    if version.id not in cache:
+        try:
+            cache[version.id] = parse_definition(version.definition).listens_to()
+        except DefinitionError:
+            log.error("journey version %s does not parse; its runs get no event signals", version.id)
+            cache[version.id] = frozenset()
+    return kind in cache[version.id]
+
+
+def _signal_targets(session_factory: Callable, event: DomainEvent, cache: dict[int, frozenset[str]]) -> list[str]:
+    """Workflow ids of the patient's running enrollments this event concerns: every run for a reply, otherwise
+    the runs whose journey listens to the kind (the run itself ignores events about another appointment)."""
+    if event.patient_id is None:
         return []
     with session_factory() as session:
-        rows = list(session.exec(select(Enrollment).where(Enrollment.patient_id == event.patient_id,
-                                                          Enrollment.status == EnrollmentStatus.RUNNING)
-                                 .order_by(Enrollment.id)))
-    if event.kind in (EventKind.REPLY_RECEIVED, EventKind.APPOINTMENT_CONFIRMED):
-        return [r.workflow_id for r in rows]
-    ref = f"appointment:{event.entity_id}"
-    return [r.workflow_id for r in rows if r.trigger_ref == ref or r.trigger_ref.startswith(ref + ":")]
+        rows = session.exec(select(Enrollment, JourneyVersion).join(JourneyVersion,
+                                                                    JourneyVersion.id == Enrollment.version_id)
+                            .where(Enrollment.patient_id == event.patient_id,
+                                   Enrollment.status == EnrollmentStatus.RUNNING).order_by(Enrollment.id)).all()
+    if event.kind == EventKind.REPLY_RECEIVED:
+        return [enrollment.workflow_id for enrollment, _ in rows]
+    return [enrollment.workflow_id for enrollment, version in rows if _listens(version, event.kind, cache)]
 
 
-async def _signal(client: Client, session_factory: Callable, event: DomainEvent, report: DispatchReport) -> None:
+async def _signal(client: Client, session_factory: Callable, event: DomainEvent, report: DispatchReport,
+                  cache: dict[int, frozenset[str]]) -> None:
     if event.kind == EventKind.REPLY_RECEIVED:
         payload = event_payload(event)
         name, arg = "reply_received", ReplySignal(payload["message_id"], payload.get("intent", "other"))
     else:
         name, arg = "event_received", EventSignal(event.kind, event.entity_id)
-    for workflow_id in _signal_targets(session_factory, event):
+    for workflow_id in _signal_targets(session_factory, event, cache):
         try:
             await client.get_workflow_handle(workflow_id).signal(name, arg)
             report.signalled += 1
@@ -126,12 +143,12 @@ async def dispatch_pending(*, client: Client, session_factory: Callable, limit: 
                            task_queue: str | None = None, clock: Callable[[], datetime] = utcnow) -> DispatchReport:
     """Dispatch up to `limit` undispatched events in id order; an event that fails stays pending for the next pass."""
     task_queue = task_queue or get_settings().task_queue
-    report = DispatchReport()
+    report, cache = DispatchReport(), {}
     for event in _pending(session_factory, limit):
         report.events += 1
         try:
             await _enrol_for(client, session_factory, event, task_queue, clock(), report)
-            await _signal(client, session_factory, event, report)
+            await _signal(client, session_factory, event, report, cache)
         except Exception as exc:  # one bad event must not block the others; it is retried on the next pass
             log.error("event %s (%s) not dispatched: %s", event.id, event.kind, type(exc).__name__)
             report.failed_events.append(event.id)

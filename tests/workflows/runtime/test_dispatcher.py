@@ -14,7 +14,7 @@ from temporalio.worker import Worker
 
 with workflow.unsafe.imports_passed_through():
     import workflows.enrol
-    from models.appointments import complete_appointment, confirm_appointment, move_appointment
+    from models.appointments import book_appointment, complete_appointment, confirm_appointment, move_appointment
     from models.events import emit_event
     from models.inbound import receive_reply
     from models.tables import DomainEvent, Enrollment, Practice
@@ -182,28 +182,52 @@ async def test_reply_signals_every_running_run_of_that_patient(worker, engine, s
     assert len(await _log(client, second.workflow_id)) == 1
 
 
-async def test_moved_appointment_signals_only_runs_about_it_and_confirmation_signals_all(worker, engine,
-                                                                                         session_factory, clinic):
+async def test_appointment_changes_reach_every_run_of_the_patient_that_listens(worker, engine, session_factory,
+                                                                                clinic):
     client, queue = worker
     _, journey, patients, appts = clinic
     _complete(engine, appts[0].id)
     await dispatch_pending(client=client, session_factory=session_factory, task_queue=queue)
     with Session(engine, expire_on_commit=False) as s:
         other = make_appointment(s, patients[0], start=datetime(2027, 3, 1, 15, tzinfo=timezone.utc))
-        unrelated = make_enrollment(s, journey, patients[0], trigger_ref=f"appointment:{other.id}",
-                                    workflow_id=f"{journey.key}-p{patients[0].id}-appointment{other.id}")
+        second = make_enrollment(s, journey, patients[0], trigger_ref=f"appointment:{other.id}",
+                                 workflow_id=f"{journey.key}-p{patients[0].id}-appointment{other.id}")
         s.commit()
-    await client.start_workflow("JourneyWorkflow", JourneyInput(unrelated.id), id=unrelated.workflow_id, task_queue=queue)
+    await client.start_workflow("JourneyWorkflow", JourneyInput(second.id), id=second.workflow_id, task_queue=queue)
     with Session(engine) as s:
         move_appointment(session=s, appointment_id=other.id, new_start=datetime(2027, 3, 2, 15, tzinfo=timezone.utc))
         confirm_appointment(session=s, appointment_id=other.id)
         s.commit()
     report = await dispatch_pending(client=client, session_factory=session_factory, task_queue=queue)
-    assert report.signalled == 3
-    first = _enrollments(engine)[0]
-    assert (await _log(client, first.workflow_id))[1:] == [f"event appointment.confirmed {other.id}"]
-    assert (await _log(client, unrelated.workflow_id))[1:] == [
-        f"event appointment.moved {other.id}", f"event appointment.confirmed {other.id}"]
+    assert report.signalled == 4  # each run decides itself whether the appointment is its own
+    for enrollment in _enrollments(engine):
+        assert (await _log(client, enrollment.workflow_id))[1:] == [
+            f"event appointment.moved {other.id}", f"event appointment.confirmed {other.id}"]
+
+
+async def test_goal_event_reaches_only_runs_whose_journey_waits_for_it(worker, engine, session_factory, clinic):
+    client, queue = worker
+    practice, thanks, patients, appts = clinic
+    _complete(engine, appts[0].id)
+    with Session(engine, expire_on_commit=False) as s:
+        recall = make_journey(s, s.get(Practice, practice.id), key=f"recall_{uuid.uuid4().hex[:8]}",
+                              trigger="recall.due")
+        publish(session=s, journey_id=recall.id, definition={**WAIT_THEN_END, "trigger": {"event": "recall.due"},
+                                                             "goals": ["appointment.booked"]})
+        waiting = make_enrollment(s, recall, patients[0], trigger_ref="recall:1:2027-01-15",
+                                  workflow_id=f"{recall.key}-p{patients[0].id}-recall1-2027-01-15")
+        s.commit()
+    await client.start_workflow("JourneyWorkflow", JourneyInput(waiting.id), id=waiting.workflow_id, task_queue=queue)
+    await dispatch_pending(client=client, session_factory=session_factory, task_queue=queue)
+    with Session(engine, expire_on_commit=False) as s:
+        booked = book_appointment(session=s, patient_id=patients[0].id,
+                                  start=datetime(2027, 1, 20, 15, tzinfo=timezone.utc))
+        s.commit()
+    report = await dispatch_pending(client=client, session_factory=session_factory, task_queue=queue)
+    assert report.signalled == 1
+    thanks_run = next(e for e in _enrollments(engine) if e.journey_id == thanks.id)
+    assert (await _log(client, waiting.workflow_id))[1:] == [f"event appointment.booked {booked.id}"]
+    assert len(await _log(client, thanks_run.workflow_id)) == 1
 
 
 async def test_events_no_active_journey_listens_to_only_get_marked(worker, engine, session_factory, clinic):
