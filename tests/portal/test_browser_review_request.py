@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 import time
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
@@ -24,6 +25,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 JOURNEY_ENV = {"PRM_REVIEW_WAIT_SECONDS": "2", "PRM_REVIEW_REPLY_TIMEOUT_SECONDS": "600"}
 FIRST_PAGE_TIMEOUT_MS = 300_000  # Vite compiles each page on its first visit in dev mode
 MESSAGE_TIMEOUT_S = 120
+FAVICON = Path(__file__).resolve().parents[2] / "assets" / "favicon.ico"
 
 
 def _seed(db_url: str) -> None:
@@ -167,11 +169,28 @@ def test_completing_a_visit_puts_the_review_request_on_the_patient_timeline(stac
     page.goto(f"{cfg.portal_url}/patients/{patient_id}", timeout=FIRST_PAGE_TIMEOUT_MS)
     expect(page.locator("#patient-name")).not_to_be_empty(timeout=FIRST_PAGE_TIMEOUT_MS)
     _wait_for_review_request(page, greeting)
+    # The journey's waits read on the practice clock, never as raw ISO UTC.
+    timeline = page.locator("#timeline")
+    expect(timeline).to_contain_text(re.compile(r"until [A-Z][a-z]{2} \d{1,2} [A-Z][a-z]{2}, \d{1,2}:\d{2} [AP]M"))
+    expect(timeline).not_to_contain_text(re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}"))
 
     [(status, body)] = _sent_review_requests(cfg.db_url, patient_id)
     assert status == "sent"
     assert body.startswith(f"Hi {greeting},")
     assert _patient_views(cfg.db_url, patient_id) == [("view", "patient", str(patient_id))]
+
+
+def test_pages_load_without_missing_files_and_the_favicon_is_served(stack, page):
+    cfg, _sup = stack
+    missing = []
+    page.on("response", lambda response: missing.append(response.url) if response.status == 404 else None)
+    page.goto(cfg.portal_url + "/login", timeout=FIRST_PAGE_TIMEOUT_MS)
+    expect(page.locator("#sign-in")).to_be_visible(timeout=FIRST_PAGE_TIMEOUT_MS)
+
+    favicon = page.request.get(cfg.portal_url + "/favicon.ico")
+
+    assert (favicon.status, favicon.body()) == (200, FAVICON.read_bytes())
+    assert missing == []
 
 
 def test_front_desk_sees_no_dashboard_and_is_sent_back_to_patients(stack, page):
