@@ -91,7 +91,7 @@ class JourneysState(AuthState):
             step = live.step_id + (f" (waiting until {until})" if until else "")
             step += " · paused" if live.paused else ""
         return {"patient": run.patient_name, "patient_id": str(run.patient_id), "version": str(run.version),
-                "started": run.started_at.astimezone(tz).strftime("%Y-%m-%d %H:%M"), "status": run.status,
+                "started": local_moment(run.started_at, tz), "status": run.status,
                 "step": step, "exit_reason": run.exit_reason, "workflow_id": run.workflow_id}
 
     def _set_status(self, journey_id: int, status: str):

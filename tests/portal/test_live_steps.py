@@ -2,9 +2,12 @@
 from __future__ import annotations
 
 import socket
+from datetime import datetime, timezone
+from types import SimpleNamespace
+from zoneinfo import ZoneInfo
 
 from models.settings import Settings
-from portal.state.journeys import steps_source
+from portal.state.journeys import JourneysState, steps_source
 from portal.temporal_link import live_steps
 from workflows.journeys.payloads import RunStatus
 
@@ -26,3 +29,16 @@ def test_the_page_says_which_steps_are_live_and_which_are_the_database_copy():
     assert steps_source(3, one) == ("2 of 3 running runs did not answer (is the worker running?): "
                                     "their steps as last recorded")
     assert steps_source(2, None) == "Temporal is not reachable: current steps as last recorded"
+
+
+def test_a_run_row_shows_its_start_and_its_live_wait_on_the_practice_clock():
+    run = SimpleNamespace(current_step="ask", patient_name="Maria Lopez", patient_id=17, version=2,
+                          started_at=datetime(2026, 12, 3, 15, 0, tzinfo=timezone.utc), status="running",
+                          exit_reason="", workflow_id="review_request-p17-appointment42")
+    live = RunStatus("await_reply", "wait_for", "2026-12-03T19:37:28.083495+00:00", True, False)
+
+    row = JourneysState._run_row(run, ZoneInfo("America/Chicago"), live)
+
+    assert (row["started"], row["step"]) == ("Thu 3 Dec 2026, 9:00 AM",
+                                             "await_reply (waiting until Thu 3 Dec 2026, 1:37 PM) · paused")
+    assert JourneysState._run_row(run, ZoneInfo("America/Chicago"), None)["step"] == "ask"
