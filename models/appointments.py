@@ -1,12 +1,13 @@
 """Appointment lifecycle: each change writes its DomainEvent and an AuditLog row in the caller's transaction."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlmodel import Session
 
 from models.events import EventKind, emit_event
-from models.tables import Appointment, AppointmentStatus, AuditLog, Patient
+from models.tables import Appointment, AppointmentStatus, AuditLog, Patient, Practice
 from models.types import utcnow
 
 # Statuses after which an appointment can no longer change (except by booking a new one).
@@ -57,9 +58,23 @@ def book_appointment(*, session: Session, patient_id: int, start: datetime, dura
     return appointment
 
 
-def complete_appointment(*, session: Session, appointment_id: int, user_id: int | None = None) -> Appointment:
+def _practice_day(session: Session, appointment: Appointment, moment: datetime) -> date:
+    practice = session.get(Practice, appointment.practice_id)
+    try:
+        zone = ZoneInfo(practice.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = ZoneInfo("UTC")
+    return moment.astimezone(zone).date()
+
+
+def complete_appointment(*, session: Session, appointment_id: int, user_id: int | None = None,
+                         now: datetime | None = None) -> Appointment:
     """Mark the visit done; this is what starts review requests and recall journeys."""
     appointment = _load_open(session, appointment_id, "complete")
+    now = now or utcnow()
+    # A visit on a later day cannot be done yet: completing it early would send "how was your visit?" too soon.
+    if _practice_day(session, appointment, appointment.start) > _practice_day(session, appointment, now):
+        raise ValueError(f"cannot complete appointment {appointment_id}: it is on a later day")
     previous = appointment.status
     appointment.status = AppointmentStatus.COMPLETED
     appointment.completed_at = utcnow()
@@ -76,9 +91,12 @@ def cancel_appointment(*, session: Session, appointment_id: int, user_id: int | 
     return appointment
 
 
-def mark_no_show(*, session: Session, appointment_id: int, user_id: int | None = None) -> Appointment:
+def mark_no_show(*, session: Session, appointment_id: int, user_id: int | None = None,
+                 now: datetime | None = None) -> Appointment:
     """The patient did not come."""
     appointment = _load_open(session, appointment_id, "mark as no-show")
+    if appointment.start > (now or utcnow()):
+        raise ValueError(f"cannot mark appointment {appointment_id} as a no-show: it has not started yet")
     previous = appointment.status
     appointment.status = AppointmentStatus.NO_SHOW
     _record(session, appointment, EventKind.APPOINTMENT_NO_SHOW, user_id, f"status {previous} -> no_show")

@@ -106,3 +106,25 @@ def test_rollback_leaves_neither_the_change_nor_its_event(engine):
         assert s.get(Appointment, appt_id).status == "scheduled"
         assert s.exec(select(DomainEvent)).all() == []
         assert s.exec(select(AuditLog)).all() == []
+
+
+def test_a_visit_on_a_later_practice_day_cannot_be_completed_yet(session, patient):
+    # 2026-12-02 05:30 UTC is still 1 December (23:30) in Chicago: the 15:00 UTC visit on 2 December is tomorrow.
+    appt = make_appointment(session, patient, start=datetime(2026, 12, 2, 15, 0, tzinfo=timezone.utc))
+    late_evening = datetime(2026, 12, 2, 5, 30, tzinfo=timezone.utc)
+    with pytest.raises(ValueError, match=f"cannot complete appointment {appt.id}: it is on a later day"):
+        complete_appointment(session=session, appointment_id=appt.id, now=late_evening)
+    assert (appt.status, _events(session)) == ("scheduled", [])
+
+
+def test_a_visit_later_today_can_be_completed_early(session, patient):
+    appt = make_appointment(session, patient, start=datetime(2026, 12, 2, 22, 0, tzinfo=timezone.utc))
+    complete_appointment(session=session, appointment_id=appt.id, now=datetime(2026, 12, 2, 15, 0, tzinfo=timezone.utc))
+    assert appt.status == "completed"
+
+
+def test_a_visit_that_has_not_started_cannot_be_a_no_show(session, patient):
+    appt = make_appointment(session, patient, start=datetime(2026, 12, 2, 15, 0, tzinfo=timezone.utc))
+    with pytest.raises(ValueError, match="has not started yet"):
+        mark_no_show(session=session, appointment_id=appt.id, now=datetime(2026, 12, 2, 14, 59, tzinfo=timezone.utc))
+    assert _events(session) == []
