@@ -1,4 +1,5 @@
-"""The whole product on free ports in a temp dir: Temporal dev server, `prm worker`, `reflex run`; all stopped after."""
+"""The whole product on free ports in a temp dir: Temporal dev server, `prm worker`, `reflex run` (dev or prod); all
+stopped after."""
 from __future__ import annotations
 
 import os
@@ -33,10 +34,12 @@ class StackConfig:
     temporal_port: int
     frontend_port: int
     backend_port: int
+    database_url: str = ""  # empty: a SQLite file in root
+    reflex_env: str = "dev"  # "prod": built frontend and backend on one port, as `prm up` runs it
 
     @property
     def db_url(self) -> str:
-        return f"sqlite:///{self.root / 'prm.db'}"
+        return self.database_url or f"sqlite:///{self.root / 'prm.db'}"
 
     @property
     def portal_url(self) -> str:
@@ -53,12 +56,21 @@ class StackConfig:
             # Reflex: no version check against PyPI, Disk state kept in the tmp dir, reload only on portal edits.
             "REFLEX_CHECK_LATEST_VERSION": "false", "REFLEX_STATES_WORKDIR": str(self.root / "states"),
             "REFLEX_HOT_RELOAD_OVERRIDE_PATHS": str(REPO_ROOT / "portal"),
+            **self._prod_env(),
             **(extra or {}),
         })
 
+    def _prod_env(self) -> dict[str, str]:
+        """A prod bundle has its port baked in: build it in root, not over the .web/ that a running `prm up` serves."""
+        return {"REFLEX_WEB_WORKDIR": str(self.root / "web")} if self.reflex_env == "prod" else {}
 
-def new_stack_config(root: Path) -> StackConfig:
-    return StackConfig(root=root, temporal_port=free_port(), frontend_port=free_port(), backend_port=free_port())
+
+def new_stack_config(root: Path, *, database_url: str = "", reflex_env: str = "dev") -> StackConfig:
+    """Free ports for everything; in prod mode the portal's page and websocket share one port."""
+    frontend_port = free_port()
+    backend_port = frontend_port if reflex_env == "prod" else free_port()
+    return StackConfig(root=root, temporal_port=free_port(), frontend_port=frontend_port, backend_port=backend_port,
+                       database_url=database_url, reflex_env=reflex_env)
 
 
 def _answers(url: str) -> bool:
@@ -97,7 +109,7 @@ def _start_all(sup: Supervisor, cfg: StackConfig, env: dict[str, str]) -> None:
                            str(cfg.root / "temporal.db"), "--log-level", "warn"], cwd=cfg.root, env=env)
     sup.wait_for_port("temporal", cfg.temporal_port, timeout=60)
     sup.start("worker", [str(BIN / "prm"), "worker"], cwd=REPO_ROOT, env=env)
-    sup.start("portal", [str(BIN / "reflex"), "run", "--env", "dev", "--loglevel", "info",
+    sup.start("portal", [str(BIN / "reflex"), "run", "--env", cfg.reflex_env, "--loglevel", "info",
                          "--frontend-port", str(cfg.frontend_port), "--backend-port", str(cfg.backend_port)],
               cwd=REPO_ROOT, env=env)
     _wait_for_http(sup, "portal", f"http://localhost:{cfg.backend_port}/ping", PORTAL_START_TIMEOUT)
