@@ -35,6 +35,11 @@ class Settings(BaseSettings):
     review_wait_seconds: int = 2 * 60 * 60
     review_reply_timeout_seconds: int = 3 * 24 * 60 * 60
 
+    # First start of `prm up`: load the demo practice (true) or create an empty practice for real data (false).
+    load_demo: bool = True
+    practice_name: str = "My Dental Practice"
+    practice_timezone: str = "America/Chicago"
+
     session_hours: int = 12
     admin_email: str = "admin@demo.practice"
     admin_password: str = "change-me-now"

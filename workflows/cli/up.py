@@ -10,25 +10,39 @@ from models.settings import REPO_ROOT, get_settings
 from workflows.cli.processes import Supervisor, port_open, venv_env
 
 
-def _prepare_database() -> bool:
-    """Migrate; on an empty database load the demo practice; keep the builtin journeys installed and timed from
-    the settings. True if the demo was loaded."""
+def _prepare_database() -> str:
+    """Migrate; on an empty database create the practice (demo or empty); keep the builtin journeys installed and
+    timed from the settings. Returns what was created: "demo", "empty" or ""."""
     from sqlmodel import select
 
     from models.db import session_scope
     from models.demo import load_demo
     from models.migrate import upgrade
+    from models.practice_setup import create_empty_practice
     from models.tables import Practice
     from workflows.journeys.builtin import install_builtin_journeys
 
+    settings = get_settings()
     upgrade()
+    created = ""
     with session_scope() as session:
-        loaded = session.exec(select(Practice)).first() is None
-        if loaded:
-            load_demo(session=session)
+        if session.exec(select(Practice)).first() is None:
+            if settings.load_demo:
+                load_demo(session=session)
+                created = "demo"
+            else:
+                create_empty_practice(session=session, settings=settings)
+                created = "empty"
         for practice in session.exec(select(Practice)).all():
             install_builtin_journeys(session=session, practice_id=practice.id)
-    return loaded
+    return created
+
+
+def _ports_in_use() -> list[str]:
+    """Ports `prm up` must own; checked before anything changes so a second `prm up` fails early and clearly."""
+    settings = get_settings()
+    wanted = {"portal": settings.frontend_port, "Temporal UI": settings.temporal_ui_port}
+    return [f"{name} port {port}" for name, port in wanted.items() if port_open(port)]
 
 
 def _temporal_port(address: str) -> int:
@@ -78,9 +92,21 @@ def _banner() -> None:
 
 def run(_args) -> int:  # noqa: ANN001
     settings = get_settings()
+    busy = _ports_in_use()
+    if busy:
+        print(f"prm up: {', '.join(busy)} already in use — is another `make run` still running? "
+              "Stop it first (Ctrl-C in its terminal).", file=sys.stderr)
+        return 1
     print("Preparing the database …", flush=True)
-    if _prepare_database():
+    try:
+        created = _prepare_database()
+    except ValueError as exc:
+        print(f"prm up: {exc}", file=sys.stderr)
+        return 2
+    if created == "demo":
         print("  loaded the demo practice and the built-in journeys")
+    elif created == "empty":
+        print(f"  created the practice '{settings.practice_name}' (no demo data) and the built-in journeys")
     sup = Supervisor(log_dir=settings.var_dir / "logs")
     env = venv_env()
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
@@ -89,7 +115,9 @@ def run(_args) -> int:  # noqa: ANN001
         _start_temporal(sup, env)
         print("Starting the journey worker …", flush=True)
         _start_worker(sup, env)
-        print("Starting the portal (the first start builds the frontend: a few minutes) …", flush=True)
+        first_build = not (REPO_ROOT / ".web" / "build").exists()
+        print("Starting the portal" + (" (first start: building the frontend, a few minutes)" if first_build else "")
+              + " …", flush=True)
         _start_portal(sup, env)
         _banner()
         while (exited := sup.first_exited()) is None:
