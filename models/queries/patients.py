@@ -1,4 +1,4 @@
-"""Patient search by name or phone, one page at a time, and the audit record of a patient view."""
+"""Patient search by name, phone or email, one page at a time, and the audit record of a patient view."""
 from __future__ import annotations
 
 import re
@@ -48,23 +48,36 @@ def _digits_only(column):  # noqa: ANN001, ANN202
     return expr
 
 
-def _search_filter(query: str):  # noqa: ANN202
-    """Phone digits when the query is a number, otherwise every word must start a first, last or preferred name."""
-    text = query.strip()
+def _phone_digits(text: str) -> str:
+    """The digits to look for; a leading +1 or 1 (the North American country code) is dropped, as stored numbers
+    are usually typed without it."""
     digits = re.sub(r"\D", "", text)
-    if digits and not re.search(r"[A-Za-z]", text):
-        if len(digits) < _MIN_PHONE_DIGITS:
-            return None
-        pattern = f"%{digits}%"
-        return or_(*(_digits_only(col).like(pattern)
-                     for col in (Patient.mobile_phone, Patient.home_phone, Patient.work_phone)))
-    conditions = []
-    for word in text.lower().split():
-        pattern = f"{word}%"
-        conditions.append(or_(func.lower(Patient.first_name).like(pattern),
-                              func.lower(Patient.last_name).like(pattern),
-                              func.lower(Patient.preferred_name).like(pattern)))
-    return conditions
+    if text.lstrip().startswith("+1") or (len(digits) == 11 and digits.startswith("1")):
+        return digits[1:]
+    return digits
+
+
+def _phone_filter(text: str):  # noqa: ANN202
+    digits = _phone_digits(text)
+    if len(digits) < _MIN_PHONE_DIGITS:
+        return None
+    return [or_(*(_digits_only(col).contains(digits, autoescape=True)
+                  for col in (Patient.mobile_phone, Patient.home_phone, Patient.work_phone)))]
+
+
+def _search_filter(query: str):  # noqa: ANN202
+    """Conditions for the query: an email address (or its start) when it has an @, phone digits when it is a number,
+    otherwise every word must start a first, last or preferred name. None when it cannot match anyone.
+
+    Typed % and _ are searched for literally (autoescape), never as LIKE wildcards."""
+    text = query.strip()
+    if "@" in text:
+        return [func.lower(Patient.email).startswith(text.lower(), autoescape=True)]
+    if re.search(r"\d", text) and not re.search(r"[A-Za-z]", text):
+        return _phone_filter(text)
+    return [or_(*(func.lower(col).startswith(word, autoescape=True)
+                  for col in (Patient.first_name, Patient.last_name, Patient.preferred_name)))
+            for word in text.lower().split()]
 
 
 def search_patients(*, session: Session, practice_id: int, query: str = "", page: int = 1,
@@ -74,10 +87,9 @@ def search_patients(*, session: Session, practice_id: int, query: str = "", page
     statement = select(Patient).where(Patient.practice_id == practice_id)
     count = select(func.count()).select_from(Patient).where(Patient.practice_id == practice_id)
     if query.strip():
-        condition = _search_filter(query)
-        if condition is None:
+        conditions = _search_filter(query)
+        if conditions is None:
             return PatientPage(rows=[], total=0, page=1, page_size=page_size)
-        conditions = condition if isinstance(condition, list) else [condition]
         statement = statement.where(*conditions)
         count = count.where(*conditions)
     total = session.exec(count).one()

@@ -1,4 +1,4 @@
-"""Patients: search by name or phone, 25 per page, click a row for the timeline."""
+"""Patients: search by name, phone or email, 25 per page, click a row for the timeline."""
 from __future__ import annotations
 
 import reflex as rx
@@ -22,15 +22,22 @@ def _row(row: rx.Var) -> rx.Component:
 @protected_page(route=routes.PATIENTS, title="Patients", on_load=[PatientsState.load])
 def patients_page() -> rx.Component:
     return rx.vstack(
-        rx.input(placeholder="Search by name or phone", default_value=PatientsState.query,
+        rx.input(placeholder="Search by name, phone or email", default_value=PatientsState.query,
                  on_change=PatientsState.search, width="24em", id="patient-search"),
-        rx.table.root(
-            rx.table.header(rx.table.row(*[rx.table.column_header_cell(h)
-                                           for h in ("Name", "Phone", "Email", "Born", "Status")])),
-            rx.table.body(rx.foreach(PatientsState.rows, _row)),
-            width="100%",
+        rx.cond(
+            PatientsState.empty_text != "",
+            rx.text(PatientsState.empty_text, color_scheme="gray", id="no-patients"),
+            rx.vstack(
+                rx.table.root(
+                    rx.table.header(rx.table.row(*[rx.table.column_header_cell(h)
+                                                   for h in ("Name", "Phone", "Email", "Born", "Status")])),
+                    rx.table.body(rx.foreach(PatientsState.rows, _row)),
+                    width="100%",
+                ),
+                pager(PatientsState.page, PatientsState.page_count, PatientsState.total,
+                      PatientsState.previous_page, PatientsState.next_page),
+                width="100%",
+            ),
         ),
-        pager(PatientsState.page, PatientsState.page_count, PatientsState.total,
-              PatientsState.previous_page, PatientsState.next_page),
         width="100%",
     )

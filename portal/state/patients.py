@@ -7,22 +7,32 @@ from models.queries.patients import PAGE_SIZE, search_patients
 from portal.state.base import AuthState, db
 
 
+def empty_result_text(query: str, total: int) -> str:
+    """What to say instead of an empty table; "" when there are rows to show."""
+    if total:
+        return ""
+    wanted = query.strip()
+    return f"No patients match '{wanted}'." if wanted else "No patients yet."
+
+
 class PatientsState(AuthState):
     query: str = ""
     page: int = 1
     page_count: int = 1
     total: int = 0
     rows: list[dict[str, str]] = []
+    empty_text: str = ""
 
     def _load(self) -> None:
         user = self._staff()
         if user is None:
-            self.rows, self.total, self.page_count = [], 0, 1
+            self.rows, self.total, self.page_count, self.empty_text = [], 0, 1, ""
             return
         with db() as session:
             result = search_patients(session=session, practice_id=user.practice_id, query=self.query,
                                      page=self.page, page_size=PAGE_SIZE)
         self.total, self.page_count = result.total, result.page_count
+        self.empty_text = empty_result_text(self.query, result.total)
         self.rows = [{"id": str(r.id), "name": r.name, "phone": r.phone, "email": r.email,
                       "birthdate": r.birthdate.isoformat() if r.birthdate else "", "status": r.status}
                      for r in result.rows]
