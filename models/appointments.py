@@ -1,13 +1,14 @@
 """Appointment lifecycle: each change writes its DomainEvent and an AuditLog row in the caller's transaction."""
 from __future__ import annotations
 
-from datetime import date, datetime
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from datetime import datetime
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from models.events import EventKind, emit_event
-from models.tables import Appointment, AppointmentStatus, AuditLog, Patient, Practice
+from models.change_log import practice_today
+from models.procedures import complete_procedure
+from models.tables import Appointment, AppointmentStatus, AuditLog, Patient, Procedure
 from models.types import utcnow
 
 # Statuses after which an appointment can no longer change (except by booking a new one).
@@ -58,27 +59,24 @@ def book_appointment(*, session: Session, patient_id: int, start: datetime, dura
     return appointment
 
 
-def _practice_day(session: Session, appointment: Appointment, moment: datetime) -> date:
-    practice = session.get(Practice, appointment.practice_id)
-    try:
-        zone = ZoneInfo(practice.timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        zone = ZoneInfo("UTC")
-    return moment.astimezone(zone).date()
-
-
 def complete_appointment(*, session: Session, appointment_id: int, user_id: int | None = None,
                          now: datetime | None = None) -> Appointment:
     """Mark the visit done; this is what starts review requests and recall journeys."""
     appointment = _load_open(session, appointment_id, "complete")
-    now = now or utcnow()
+    today = practice_today(session=session, practice_id=appointment.practice_id, now=now)
+    visit_day = practice_today(session=session, practice_id=appointment.practice_id, now=appointment.start)
     # A visit on a later day cannot be done yet: completing it early would send "how was your visit?" too soon.
-    if _practice_day(session, appointment, appointment.start) > _practice_day(session, appointment, now):
+    if visit_day > today:
         raise ValueError(f"cannot complete appointment {appointment_id}: it is on a later day")
     previous = appointment.status
     appointment.status = AppointmentStatus.COMPLETED
     appointment.completed_at = utcnow()
     _record(session, appointment, EventKind.APPOINTMENT_COMPLETED, user_id, f"status {previous} -> completed")
+    # The work booked for this visit is done with it: each planned procedure completes (and emits its own event).
+    planned = session.exec(select(Procedure.id).where(Procedure.appointment_id == appointment.id,
+                                                      Procedure.status == "planned").order_by(Procedure.id)).all()
+    for procedure_id in planned:
+        complete_procedure(session=session, procedure_id=procedure_id, performed_on=visit_day, user_id=user_id)
     return appointment
 
 

@@ -128,3 +128,18 @@ def test_a_visit_that_has_not_started_cannot_be_a_no_show(session, patient):
     with pytest.raises(ValueError, match="has not started yet"):
         mark_no_show(session=session, appointment_id=appt.id, now=datetime(2026, 12, 2, 14, 59, tzinfo=timezone.utc))
     assert _events(session) == []
+
+
+def test_completing_a_visit_completes_its_planned_procedures_with_their_events(session, patient):
+    from models.tables import Procedure
+    from tests.factories import make_procedure
+
+    appt = make_appointment(session, patient)
+    planned = make_procedure(session, patient, appointment_id=appt.id, status="planned", cdt_code="D2391")
+    other = make_procedure(session, patient, status="planned", cdt_code="D2740")  # not booked for this visit
+    complete_appointment(session=session, appointment_id=appt.id, now=START)
+    assert (session.get(Procedure, planned.id).status, session.get(Procedure, other.id).status) == ("completed", "planned")
+    assert session.get(Procedure, planned.id).performed_on == START.date()
+    assert [(kind, payload) for kind, _, payload in _events(session)] == [
+        ("appointment.completed", {"appointment_id": appt.id}),
+        ("procedure.completed", {"cdt_code": "D2391", "procedure_id": planned.id})]
