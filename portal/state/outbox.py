@@ -10,6 +10,12 @@ from models.tables import Message, Practice
 from portal.state.base import AuthState, db
 
 NOT_SENT = ("suppressed", "deferred", "failed")
+EMPTY_REPLY = "Type a reply first."
+
+
+def reply_problem(body: str) -> str:
+    """Why a typed reply cannot be recorded ("" when it can): a blank one would be an inbound message of nothing."""
+    return EMPTY_REPLY if not body.strip() else ""
 
 
 class OutboxState(AuthState):
@@ -61,9 +67,12 @@ class OutboxState(AuthState):
 
         body = str(form.get("body", "")).strip()
         message_id = int(form.get("message_id") or 0)
+        if reply_problem(body):
+            yield rx.toast.error(reply_problem(body))
+            return
         async with self:
             user = self._staff()
-            if user is None or not body or self.replying:
+            if user is None or self.replying:
                 return
             self.replying = True
         with db() as session:

@@ -1,0 +1,48 @@
+"""The outbox page: replying as the patient needs some text, and times read like the timeline's."""
+from __future__ import annotations
+
+import reflex as rx
+
+from portal.state.outbox import OutboxState
+
+
+class _StandInState:
+    """Enough of OutboxState for the handler's first steps; records whether the handler went on to use it."""
+
+    replying = False
+
+    def __init__(self) -> None:
+        self.entered = 0
+
+    async def __aenter__(self):
+        self.entered += 1
+        return self
+
+    async def __aexit__(self, *exc) -> None:
+        return None
+
+    def _staff(self):
+        return None
+
+
+def _script(event) -> str:  # noqa: ANN001
+    """The browser-side call an event spec stands for (specs holding Vars do not compare equal)."""
+    return "; ".join(str(value) for _name, value in event.args)
+
+
+async def _events(form: dict) -> tuple[list[str], int]:
+    """What the handler sends the browser, and how often it touched the state."""
+    state = _StandInState()
+    events = [_script(event) async for event in OutboxState.reply_as_patient.fn(state, form)]
+    return events, state.entered
+
+
+async def test_a_blank_reply_is_refused_with_a_message_and_nothing_recorded():
+    for body in ("", "   \n\t"):
+        events, entered = await _events({"body": body, "message_id": "7"})
+        assert (events, entered) == ([_script(rx.toast.error("Type a reply first."))], 0)
+
+
+async def test_a_reply_with_text_goes_on_to_check_who_is_signed_in():
+    events, entered = await _events({"body": " Yes please ", "message_id": "7"})
+    assert (events, entered) == ([], 1)
