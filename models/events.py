@@ -27,6 +27,7 @@ class EventKind(StrEnum):
     BIRTHDAY = "patient.birthday"
     TREATMENT_UNSCHEDULED = "treatment.unscheduled"
     BALANCE_OVERDUE = "balance.overdue"
+    TASK_COMPLETED = "task.completed"  # staff closed a journey task; the run that created it hears of it
 
 
 # Payload values are ids, codes and ISO timestamps; strings are bounded so free text (PHI) cannot hide there.

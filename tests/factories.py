@@ -229,3 +229,17 @@ def make_feedback(session: Session, patient: Patient, **overrides):
     session.add(feedback)
     session.flush()
     return feedback
+
+
+def make_task(session: Session, patient: Patient, **overrides):
+    """An open front-desk call task due 2 Dec 2026 16:00 UTC (a journey's when enrollment_id is given)."""
+    from models.tables import Task
+
+    values = dict(practice_id=patient.practice_id, patient_id=patient.id, title="Call about the visit",
+                  role="front_desk", due_at=datetime(2026, 12, 2, 16, 0, tzinfo=timezone.utc),
+                  created_at=datetime(2026, 12, 1, 16, 0, tzinfo=timezone.utc))
+    values.update(overrides)
+    task = Task(**values)
+    session.add(task)
+    session.flush()
+    return task

@@ -2,8 +2,9 @@
 
 Enrollment: every active journey of the practice whose trigger is the event's kind is asked (entry rules) and, if
 the patient may enter, gets an Enrollment and a run. Signals: a reply goes to every running run of the patient;
-any other event goes to the patient's runs whose pinned definition listens to its kind (goals, exit events,
-awaited events, appointment moved/confirmed), each run deciding whether the event is about its own appointment.
+a closed task goes to the run that created it; any other event goes to the patient's runs whose pinned definition
+listens to its kind (goals, exit events, awaited events, appointment moved/confirmed), each run deciding whether the
+event is about its own appointment.
 
 Crash-safe and idempotent: an event is marked dispatched only after everything it causes is done; running it
 again finds the Enrollment by its deterministic workflow id (started or not) and starts nothing twice. Signals
@@ -23,7 +24,7 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from models.events import EventKind, event_payload
 from models.settings import get_settings
-from models.tables import DomainEvent, Enrollment, EnrollmentStatus, Journey, JourneyStatus, JourneyVersion
+from models.tables import DomainEvent, Enrollment, EnrollmentStatus, Journey, JourneyStatus, JourneyVersion, Task
 from models.types import utcnow
 from workflows.enrol import enrol
 from workflows.journeys.definition import DefinitionError, parse_definition
@@ -100,9 +101,21 @@ def _listens(version: JourneyVersion, kind: str, cache: dict[int, frozenset[str]
     return kind in cache[version.id]
 
 
+def _task_run(session_factory: Callable, task_id: int | None) -> list[str]:
+    """A closed task concerns only the run that created it, and only while that run is still going."""
+    with session_factory() as session:
+        task = session.get(Task, task_id) if task_id is not None else None
+        enrollment = session.get(Enrollment, task.enrollment_id) if task and task.enrollment_id else None
+        running = enrollment is not None and enrollment.status == EnrollmentStatus.RUNNING
+        return [enrollment.workflow_id] if running else []
+
+
 def _signal_targets(session_factory: Callable, event: DomainEvent, cache: dict[int, frozenset[str]]) -> list[str]:
-    """Workflow ids of the patient's running enrollments this event concerns: every run for a reply, otherwise
-    the runs whose journey listens to the kind (the run itself ignores events about another appointment)."""
+    """Workflow ids of the running enrollments this event concerns: a task's own run for a closed task, every run
+    of the patient for a reply, otherwise the patient's runs whose journey listens to the kind (the run itself
+    ignores events about another appointment)."""
+    if event.kind == EventKind.TASK_COMPLETED:
+        return _task_run(session_factory, event.entity_id)
     if event.patient_id is None:
         return []
     with session_factory() as session:

@@ -58,5 +58,6 @@ def test_every_contract_event_kind_has_its_dotted_value():
         "patient.created", "appointment.booked", "appointment.moved", "appointment.cancelled",
         "appointment.completed", "appointment.no_show", "appointment.confirmed", "procedure.completed",
         "treatment_plan.presented", "treatment_plan.accepted", "referral.created", "feedback.received",
-        "reply.received", "recall.due", "patient.birthday", "treatment.unscheduled", "balance.overdue"}
+        "reply.received", "recall.due", "patient.birthday", "treatment.unscheduled", "balance.overdue",
+        "task.completed"}
     assert json.dumps(EventKind.BIRTHDAY) == '"patient.birthday"'

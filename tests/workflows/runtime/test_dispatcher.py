@@ -17,8 +17,10 @@ with workflow.unsafe.imports_passed_through():
     from models.appointments import book_appointment, complete_appointment, confirm_appointment, move_appointment
     from models.events import emit_event
     from models.inbound import receive_reply
-    from models.tables import DomainEvent, Enrollment, Practice
-    from tests.factories import make_appointment, make_enrollment, make_journey, make_patient, make_practice
+    from models.tables import DomainEvent, Enrollment, Patient, Practice
+    from models.tasks import complete_task
+    from tests.factories import (make_appointment, make_enrollment, make_journey, make_patient, make_practice,
+                                 make_task)
     from workflows.dispatcher import dispatch_pending, trigger_ref_for
     from workflows.enrol import enrol_segment
     from workflows.journeys.payloads import EventSignal, JourneyInput, ReplySignal
@@ -228,6 +230,30 @@ async def test_goal_event_reaches_only_runs_whose_journey_waits_for_it(worker, e
     thanks_run = next(e for e in _enrollments(engine) if e.journey_id == thanks.id)
     assert (await _log(client, waiting.workflow_id))[1:] == [f"event appointment.booked {booked.id}"]
     assert len(await _log(client, thanks_run.workflow_id)) == 1
+
+
+async def test_a_closed_task_reaches_only_the_run_that_created_it(worker, engine, session_factory, clinic):
+    client, queue = worker
+    _, _, patients, appts = clinic
+    _complete(engine, appts[0].id)
+    _complete(engine, appts[1].id)
+    await dispatch_pending(client=client, session_factory=session_factory, task_queue=queue)
+    own, other = _enrollments(engine)
+    with Session(engine, expire_on_commit=False) as s:
+        task = make_task(s, s.get(Patient, patients[0].id), enrollment_id=own.id)
+        loose = make_task(s, s.get(Patient, patients[1].id))  # no journey asked for it: nobody to tell
+        s.commit()
+    with Session(engine) as s:
+        complete_task(session=s, task_id=task.id, outcome="reached", user_id=None)
+        complete_task(session=s, task_id=loose.id, outcome="done", user_id=None)
+        s.commit()
+
+    report = await dispatch_pending(client=client, session_factory=session_factory, task_queue=queue)
+
+    assert (report.events, report.signalled, report.failed_events) == (2, 1, [])
+    assert (await _log(client, own.workflow_id))[1:] == [f"event task.completed {task.id}"]
+    assert len(await _log(client, other.workflow_id)) == 1
+    assert _undispatched(engine) == []
 
 
 async def test_events_no_active_journey_listens_to_only_get_marked(worker, engine, session_factory, clinic):
