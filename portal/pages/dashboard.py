@@ -60,6 +60,8 @@ def dashboard_page() -> rx.Component:
     return rx.vstack(
         _period_form(),
         rx.cond(DashboardState.error != "", rx.callout(DashboardState.error, color_scheme="red", icon="info")),
+        rx.cond(DashboardState.caption != "", rx.text(DashboardState.caption, size="2", color_scheme="gray",
+                                                      id="period-caption")),
         rx.flex(rx.foreach(DashboardState.cards, kpi_card), wrap="wrap", spacing="3", width="100%"),
         rx.heading("New patients and no-show rate per month", size="4"),
         _chart(),

@@ -1,17 +1,22 @@
 """KPI cards for a period and the monthly chart: the same functions `prm kpis --json` prints."""
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date
 
 import reflex as rx
+from sqlmodel import Session
 
 from models.queries.appointments import practice_today
+from models.queries.local_time import local_day
 from portal.roles import KPI_STAFF
 from portal.state.base import AuthState, db
 
-
+BAD_PERIOD = "The period must start before it ends."
 # Report keys whose plain spelling-out would read wrong.
-_LABELS = {"nps": "NPS", "checkins": "Check-ins", "score": "Score (-100 to 100)"}
+_LABELS = {"nps": "NPS", "checkins": "Check-ins", "score": "Score (-100 to 100)", "goal_reached": "Goal reached"}
+# Top-level report keys that repeat a number a section already holds (new_patients is patients.new).
+_REPEATED = ("new_patients",)
 
 
 def _label(key: str) -> str:
@@ -37,7 +42,7 @@ def kpi_cards(report: dict) -> list[dict[str, str]]:
     """Every number of the report as a card, grouped by its section; lists (funnels) and the period are not cards."""
     cards = []
     for key, value in report.items():
-        if key in ("practice_id", "period") or isinstance(value, list):
+        if key in ("practice_id", "period", *_REPEATED) or isinstance(value, list):
             continue
         if isinstance(value, dict):
             cards += [{"group": _label(key), "label": _label(k), "value": _format(k, v)}
@@ -48,10 +53,39 @@ def kpi_cards(report: dict) -> list[dict[str, str]]:
 
 
 def funnel_rows(report: dict) -> tuple[list[str], list[dict[str, str]]]:
-    """The per-journey funnels: stage names in report order and one row of counts per journey."""
+    """The per-journey funnels: stage names in words, in report order, and one row of counts per journey."""
     journeys = report.get("journeys") or []
     stages = [k for k in (journeys[0] if journeys else {}) if k not in ("journey_id", "key", "name")]
-    return stages, [{"name": j["name"], **{s: str(j[s]) for s in stages}} for j in journeys]
+    return [_label(s) for s in stages], [{"name": j["name"], **{_label(s): str(j[s]) for s in stages}}
+                                         for j in journeys]
+
+
+def period_caption(report: dict) -> str:
+    """Which days the numbers cover, so they are never read against other dates in the form."""
+    start, end = (date.fromisoformat(report["period"][key]) for key in ("from", "to"))
+    return f"Numbers for {local_day(start)} to {local_day(end)}"
+
+
+@dataclass(frozen=True)
+class PeriodNumbers:
+    """What the dashboard shows for one period; an error shows no numbers at all."""
+
+    caption: str = ""
+    cards: list[dict[str, str]] = field(default_factory=list)
+    funnel_stages: list[str] = field(default_factory=list)
+    funnels: list[dict[str, str]] = field(default_factory=list)
+    error: str = ""
+
+
+def period_numbers(*, session: Session, practice_id: int, date_from: date, date_to: date) -> PeriodNumbers:
+    """The period's cards and funnels under a caption naming the period, or only the error for a reversed period."""
+    from models.kpis import kpi_report
+
+    if date_from > date_to:
+        return PeriodNumbers(error=BAD_PERIOD)
+    report = kpi_report(session=session, practice_id=practice_id, date_from=date_from, date_to=date_to)
+    stages, rows = funnel_rows(report)
+    return PeriodNumbers(caption=period_caption(report), cards=kpi_cards(report), funnel_stages=stages, funnels=rows)
 
 
 def chart_points(series: list[dict]) -> list[dict]:
@@ -68,13 +102,19 @@ class DashboardState(AuthState):
     funnels: list[dict[str, str]] = []
     series: list[dict] = []
     error: str = ""
+    caption: str = ""
+
+    def _show(self, numbers: PeriodNumbers) -> None:
+        self.caption, self.cards, self.error = numbers.caption, numbers.cards, numbers.error
+        self.funnel_stages, self.funnels = numbers.funnel_stages, numbers.funnels
 
     def _load(self) -> None:
-        from models.kpis import kpi_report, monthly_series
+        from models.kpis import monthly_series
 
         user = self._staff(KPI_STAFF)
         if user is None:
-            self.cards, self.series = [], []
+            self._show(PeriodNumbers())
+            self.series = []
             return
         with db() as session:
             today = practice_today(session=session, practice_id=user.practice_id)
@@ -83,15 +123,11 @@ class DashboardState(AuthState):
 
                 start, end = resolve_period(None, None, today)
                 self.date_from, self.date_to = start.isoformat(), end.isoformat()
-            start, end = date.fromisoformat(self.date_from), date.fromisoformat(self.date_to)
-            if start > end:
-                self.error = "The period must start before it ends."
-                return
-            report = kpi_report(session=session, practice_id=user.practice_id, date_from=start, date_to=end)
+            numbers = period_numbers(session=session, practice_id=user.practice_id,
+                                     date_from=date.fromisoformat(self.date_from),
+                                     date_to=date.fromisoformat(self.date_to))
             series = monthly_series(session=session, practice_id=user.practice_id, today=today)
-        self.error = ""
-        self.cards = kpi_cards(report)
-        self.funnel_stages, self.funnels = funnel_rows(report)
+        self._show(numbers)
         self.series = chart_points(series)
 
     @rx.event
@@ -101,9 +137,9 @@ class DashboardState(AuthState):
     @rx.event
     def set_period(self, form: dict):
         try:
-            self.date_from = date.fromisoformat(str(form.get("date_from", ""))).isoformat()
-            self.date_to = date.fromisoformat(str(form.get("date_to", ""))).isoformat()
+            start, end = (date.fromisoformat(str(form.get(name, ""))) for name in ("date_from", "date_to"))
         except ValueError:
-            self.error = "Pick both dates."
+            self._show(PeriodNumbers(error="Pick both dates."))
             return
+        self.date_from, self.date_to = start.isoformat(), end.isoformat()
         self._load()

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date
 
 from models.kpis import kpi_report
-from portal.state.dashboard import chart_points, funnel_rows, kpi_cards
+from portal.state.dashboard import PeriodNumbers, chart_points, funnel_rows, kpi_cards, period_numbers
 from tests.factories import make_feedback, make_patient, make_practice
 
 REPORT = {
@@ -14,25 +14,26 @@ REPORT = {
     "new_patients": 17,
     "appointments": {"no_show_rate": None, "cancellation_rate": 0.0845},
     "treatment_plans": {"accepted_value": 14415.0},
-    "journeys": [{"journey_id": 3, "key": "review_request", "name": "Review request", "enrolled": 5, "sent": 4}],
+    "journeys": [{"journey_id": 3, "key": "review_request", "name": "Review request", "enrolled": 5, "sent": 4,
+                  "goal_reached": 2}],
 }
 
 
-def test_every_number_becomes_a_card_with_its_section():
+def test_every_number_becomes_a_card_with_its_section_and_new_patients_shows_once():
     assert kpi_cards(REPORT) == [
         {"group": "Patients", "label": "At start", "value": "83"},
         {"group": "Patients", "label": "At end", "value": "1,093"},
         {"group": "Patients", "label": "New", "value": "17"},
         {"group": "Patients", "label": "Retention rate", "value": "91.57%"},
-        {"group": "", "label": "New patients", "value": "17"},
         {"group": "Appointments", "label": "No show rate", "value": "—"},
         {"group": "Appointments", "label": "Cancellation rate", "value": "8.45%"},
         {"group": "Treatment plans", "label": "Accepted value", "value": "$14,415.00"},
     ]
 
 
-def test_funnels_keep_the_report_stage_order():
-    assert funnel_rows(REPORT) == (["enrolled", "sent"], [{"name": "Review request", "enrolled": "5", "sent": "4"}])
+def test_funnels_keep_the_report_stage_order_in_plain_words():
+    assert funnel_rows(REPORT) == (["Enrolled", "Sent", "Goal reached"],
+                                   [{"name": "Review request", "Enrolled": "5", "Sent": "4", "Goal reached": "2"}])
     assert funnel_rows({"journeys": []}) == ([], [])
 
 
@@ -76,3 +77,23 @@ def test_feedback_cards_show_the_numbers_of_the_kpi_report(session):
     assert (cards[("NPS", "Score (-100 to 100)")], cards[("NPS", "Responses")]) == ("33.3", "3")
     assert (cards[("Reviews", "Received")], cards[("Reviews", "Average rating")]) == ("2", "4.50")
     assert cards[("Satisfaction", "Satisfied rate")] == "0.00%"
+
+
+def test_the_numbers_say_which_period_they_are_for(session):
+    practice = make_practice(session)
+
+    numbers = period_numbers(session=session, practice_id=practice.id, date_from=date(2025, 12, 4),
+                             date_to=date(2026, 12, 3))
+
+    assert numbers.caption == "Numbers for Thu 4 Dec 2025 to Thu 3 Dec 2026"
+    assert ({"group": "Patients", "label": "New", "value": "0"} in numbers.cards, numbers.error) == (True, "")
+
+
+def test_a_period_that_ends_before_it_starts_shows_no_numbers_at_all(session):
+    practice = make_practice(session)
+
+    numbers = period_numbers(session=session, practice_id=practice.id, date_from=date(2026, 12, 3),
+                             date_to=date(2026, 12, 2))
+
+    assert numbers == PeriodNumbers(error="The period must start before it ends.")
+    assert (numbers.caption, numbers.cards, numbers.funnels) == ("", [], [])
