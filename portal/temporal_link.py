@@ -1,29 +1,27 @@
-"""The portal's link to Temporal: run the dispatcher now, read a run's live step; both degrade when it is down."""
+"""The portal's link to Temporal: a client for staff controls, run the dispatcher now, read runs' live steps; each
+degrades when Temporal is down."""
 from __future__ import annotations
 
 import asyncio
 import logging
 from collections.abc import Callable
 
-from temporalio.service import RPCError
+from temporalio.client import Client
 
 from models.db import session_scope
 from models.settings import Settings, get_settings
 from workflows.journeys.payloads import RunStatus
+from workflows.temporal_client import TEMPORAL_ERRORS, connect_within
 
 log = logging.getLogger(__name__)
 
-CONNECT_TIMEOUT_SECONDS = 5
 DISPATCH_TIMEOUT_SECONDS = 30
 STATUS_TIMEOUT_SECONDS = 5
-# What can go wrong talking to a Temporal server that is down, slow or restarting.
-TEMPORAL_ERRORS = (RuntimeError, OSError, RPCError, asyncio.TimeoutError)
 
 
-async def _client(settings: Settings | None = None):  # noqa: ANN202
-    from workflows.temporal_client import connect
-
-    return await asyncio.wait_for(connect(settings), timeout=CONNECT_TIMEOUT_SECONDS)
+async def client(settings: Settings | None = None) -> Client:
+    """A connected client within a few seconds; raises one of TEMPORAL_ERRORS when Temporal is down."""
+    return await connect_within(settings)
 
 
 async def dispatch_now(*, settings: Settings | None = None, session_factory: Callable = session_scope) -> bool:
@@ -34,10 +32,10 @@ async def dispatch_now(*, settings: Settings | None = None, session_factory: Cal
     from workflows.dispatcher import dispatch_pending
 
     try:
-        client = await _client(settings)
+        temporal = await client(settings)
         task_queue = (settings or get_settings()).task_queue
         report = await asyncio.wait_for(
-            dispatch_pending(client=client, session_factory=session_factory, task_queue=task_queue),
+            dispatch_pending(client=temporal, session_factory=session_factory, task_queue=task_queue),
             timeout=DISPATCH_TIMEOUT_SECONDS)
     except TEMPORAL_ERRORS as exc:
         log.warning("dispatch from the portal failed (%s); the worker will dispatch", type(exc).__name__)
@@ -52,8 +50,8 @@ async def live_steps(workflow_ids: list[str], *, settings: Settings | None = Non
     from workflows.run_control import run_statuses
 
     try:
-        client = await _client(settings)
+        temporal = await client(settings)
     except TEMPORAL_ERRORS as exc:
         log.warning("reading run status failed (%s); showing the database copy", type(exc).__name__)
         return None
-    return await run_statuses(client, workflow_ids, timeout_s=STATUS_TIMEOUT_SECONDS)
+    return await run_statuses(temporal, workflow_ids, timeout_s=STATUS_TIMEOUT_SECONDS)

@@ -3,14 +3,18 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
-from temporalio.client import Client
+from temporalio.client import Client, WorkflowFailureError
 from temporalio.exceptions import TemporalError
 from temporalio.service import RPCError, RPCStatusCode
 
 from workflows.journeys.payloads import RunStatus
+from workflows.temporal_client import TEMPORAL_ERRORS
 
+RUN_ACTIONS = ("pause", "resume", "cancel", "skip")
+DEFAULT_CANCEL_REASON = "cancelled by staff"
 STATUS_TIMEOUT_SECONDS = 5
 # What asking a run that is slow, unreadable (e.g. its worker cannot decode it) or on a server going down raises;
 # TemporalError covers RPCError and failed queries, OSError covers timeouts and refused connections.
@@ -37,7 +41,7 @@ async def resume_run(client: Client, workflow_id: str) -> bool:
     return await _signal(client, workflow_id, "resume")
 
 
-async def cancel_run(client: Client, workflow_id: str, reason: str = "cancelled by staff") -> bool:
+async def cancel_run(client: Client, workflow_id: str, reason: str = DEFAULT_CANCEL_REASON) -> bool:
     """End the run; the reason lands in the enrollment's exit reason (keep it free of PHI)."""
     return await _signal(client, workflow_id, "cancel", reason)
 
@@ -45,6 +49,52 @@ async def cancel_run(client: Client, workflow_id: str, reason: str = "cancelled 
 async def skip_run(client: Client, workflow_id: str, step_id: str) -> bool:
     """Jump to a step of the pinned version (the workflow refuses an unknown step id and logs the refusal)."""
     return await _signal(client, workflow_id, "skip_to", step_id)
+
+
+async def act_on_run(client: Client, workflow_id: str, action: str, *, step_id: str = "",
+                     reason: str = DEFAULT_CANCEL_REASON) -> bool:
+    """One of RUN_ACTIONS by name (skip needs step_id); False when the run does not exist or has finished."""
+    if action == "pause":
+        return await pause_run(client, workflow_id)
+    if action == "resume":
+        return await resume_run(client, workflow_id)
+    if action == "cancel":
+        return await cancel_run(client, workflow_id, reason)
+    if action == "skip":
+        return await skip_run(client, workflow_id, step_id)
+    raise ValueError(f"unknown run action '{action}' (one of {', '.join(RUN_ACTIONS)})")
+
+
+@dataclass(frozen=True)
+class CancelReport:
+    cancelled: int
+    already_finished: int
+    unanswered: tuple[str, ...]  # workflow ids Temporal could not be asked about
+
+
+async def cancel_runs(client: Client, workflow_ids: Iterable[str], reason: str) -> CancelReport:
+    """Cancel many runs at once (stopping a journey); a run Temporal fails to answer for is reported, not raised."""
+    async def one(workflow_id: str) -> bool | None:
+        try:
+            return await cancel_run(client, workflow_id, reason)
+        except TEMPORAL_ERRORS:
+            return None
+
+    ids = list(workflow_ids)
+    answers = await asyncio.gather(*(one(wid) for wid in ids))
+    return CancelReport(cancelled=answers.count(True), already_finished=answers.count(False),
+                        unanswered=tuple(wid for wid, answer in zip(ids, answers, strict=True) if answer is None))
+
+
+async def wait_for_end(client: Client, workflow_id: str, timeout_s: float) -> bool:
+    """Whether the run has closed within timeout_s (after a cancel, so a page can show the run's final state)."""
+    try:
+        await asyncio.wait_for(client.get_workflow_handle(workflow_id).result(), timeout=timeout_s)
+    except WorkflowFailureError:
+        return True  # it ended, as failed
+    except TEMPORAL_ERRORS:  # not yet (no worker took the signal), or the server did not answer
+        return False
+    return True
 
 
 async def run_status(client: Client, workflow_id: str) -> RunStatus | None:

@@ -83,8 +83,9 @@ class JourneysState(AuthState):
 
     @staticmethod
     def _run_row(run, tz: ZoneInfo, live: RunStatus | None) -> dict[str, str]:  # noqa: ANN001
-        step = run.current_step
+        step, paused = run.current_step, ""  # paused: "yes" / "no" as the run says, "" when it did not answer
         if live is not None:
+            paused = "yes" if live.paused else "no"
             until = live.waiting_until
             if until:
                 until = local_moment(datetime.fromisoformat(until), tz)
@@ -92,7 +93,7 @@ class JourneysState(AuthState):
             step += " · paused" if live.paused else ""
         return {"patient": run.patient_name, "patient_id": str(run.patient_id), "version": str(run.version),
                 "started": local_moment(run.started_at, tz), "status": run.status,
-                "step": step, "exit_reason": run.exit_reason, "workflow_id": run.workflow_id}
+                "step": step, "exit_reason": run.exit_reason, "workflow_id": run.workflow_id, "paused": paused}
 
     def _set_status(self, journey_id: int, status: str):
         from workflows.journeys.versions import set_journey_status

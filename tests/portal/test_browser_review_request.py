@@ -15,7 +15,7 @@ from models.demo import load_demo
 from models.migrate import upgrade
 from models.queries.appointments import appointments_on_day, practice_today
 from models.settings import Settings, get_settings
-from models.tables import AuditLog, Holiday, Message, Patient, Practice, StaffSession
+from models.tables import AuditLog, Enrollment, Holiday, Journey, Message, Patient, Practice, StaffSession, StaffUser
 from tests.portal.live_stack import log_tails, new_stack_config, running_stack
 from workflows.journeys.builtin import install_builtin_journeys
 
@@ -45,7 +45,8 @@ def _seed(db_url: str) -> None:
 
 
 def _reviewable_visit(db_url: str) -> tuple[int, int, str]:
-    """(appointment id, patient id, greeting) of today's first open visit whose patient accepts review requests."""
+    """(appointment id, patient id, greeting) of today's first open visit whose patient accepts review requests and
+    has no run yet (each test that completes a visit starts a run for a patient of its own)."""
     engine = make_engine(db_url)
     with Session(engine) as session:
         practice = session.exec(select(Practice)).one()
@@ -54,10 +55,12 @@ def _reviewable_visit(db_url: str) -> tuple[int, int, str]:
             patient = session.get(Patient, visit.patient_id)
             allowed, _ = consent_allows(session=session, patient_id=patient.id, channel=patient.preferred_channel,
                                         message_type="review")
-            if visit.status in ("scheduled", "confirmed") and allowed:
+            enrolled = session.exec(select(Enrollment.id).where(Enrollment.patient_id == patient.id)).first()
+            if visit.status in ("scheduled", "confirmed") and allowed and enrolled is None:
                 engine.dispose()
                 return visit.id, patient.id, patient.preferred_name or patient.first_name
-    raise AssertionError("the demo has no open visit today whose patient accepts review requests")
+    raise AssertionError("the demo has no open visit today whose patient accepts review requests and is in no "
+                         "journey yet")
 
 
 def _sent_review_requests(db_url: str, patient_id: int) -> list[tuple[str, str]]:
@@ -233,3 +236,73 @@ def test_searching_by_phone_digits_lists_only_that_patient(stack, page):
     expect(page.locator("#pager-text")).to_have_text("Page 1 of 1 · 1 in all", timeout=30_000)
     expect(page.locator("tbody tr")).to_have_count(1)
     expect(page.locator("tbody tr")).to_contain_text(name)
+
+
+def _run_of(db_url: str, patient_id: int) -> tuple[int, str, int]:
+    """(journey id, workflow id, enrollment id) of the patient's review request run, once the dispatcher made it."""
+    engine = make_engine(db_url)
+    try:
+        for _ in range(60):
+            with Session(engine) as session:
+                row = session.exec(select(Enrollment.journey_id, Enrollment.workflow_id, Enrollment.id)
+                                   .join(Journey, Journey.id == Enrollment.journey_id)
+                                   .where(Journey.key == "review_request", Enrollment.patient_id == patient_id)).first()
+            if row is not None:
+                return tuple(row)
+            time.sleep(1)
+    finally:
+        engine.dispose()
+    raise AssertionError("completing the visit started no review request run")
+
+
+def _run_record(db_url: str, enrollment_id: int) -> tuple[tuple[str, str], list[tuple]]:
+    """((status, exit reason), [(user email, action, detail)] of its audit rows) from the database."""
+    engine = make_engine(db_url)
+    with Session(engine) as session:
+        enrollment = session.get(Enrollment, enrollment_id)
+        audit = session.exec(select(StaffUser.email, AuditLog.action, AuditLog.detail)
+                             .join(StaffUser, StaffUser.id == AuditLog.user_id)
+                             .where(AuditLog.entity == "enrollment", AuditLog.entity_id == str(enrollment_id))
+                             .order_by(AuditLog.id)).all()
+    engine.dispose()
+    return (enrollment.status, enrollment.exit_reason), [tuple(row) for row in audit]
+
+
+def test_an_admin_pauses_resumes_and_cancels_a_review_request_run(stack, page):
+    cfg, _sup = stack
+    appointment_id, patient_id, _greeting = _reviewable_visit(cfg.db_url)
+    settings = get_settings()
+    _log_in(page, cfg.portal_url, settings.admin_email, settings.admin_password)
+    visit = page.locator(f'tr[data-appointment-id="{appointment_id}"]')
+    visit.get_by_role("button", name="Mark completed").click(timeout=FIRST_PAGE_TIMEOUT_MS)
+    journey_id, workflow_id, enrollment_id = _run_of(cfg.db_url, patient_id)
+
+    page.goto(f"{cfg.portal_url}/journeys/{journey_id}", timeout=FIRST_PAGE_TIMEOUT_MS)
+    row = page.locator(f'tr[data-workflow-id="{workflow_id}"]')
+    step = row.locator(".run-step")
+    expect(row).to_be_visible(timeout=FIRST_PAGE_TIMEOUT_MS)
+    deadline = time.monotonic() + MESSAGE_TIMEOUT_S
+    while "await_reply" not in step.inner_text() and time.monotonic() < deadline:  # it waits 2 s, then asks
+        page.wait_for_timeout(1000)
+        page.reload()
+        expect(row).to_be_visible(timeout=60_000)
+    expect(step).to_contain_text("await_reply")
+
+    row.get_by_role("button", name="Pause").click()
+    expect(page.get_by_text("Run paused: it holds before its next step until resumed.")).to_be_visible()
+    expect(step).to_contain_text("await_reply · paused")
+    row.get_by_role("button", name="Resume").click()
+    expect(page.get_by_text("Run resumed.")).to_be_visible()
+    expect(step).not_to_contain_text("paused")
+    row.get_by_role("button", name="Cancel…").click()
+    page.fill("#cancel-reason", "patient asked by phone")
+    page.click("#cancel-confirm")
+
+    expect(page.get_by_text("Run cancelled: patient asked by phone")).to_be_visible(timeout=30_000)
+    expect(row.locator(".status-badge")).to_have_text("cancelled")
+    expect(row.locator(".run-exit")).to_have_text("patient asked by phone")
+    expect(row.get_by_role("button", name="Pause")).to_have_count(0)
+    admin = settings.admin_email
+    assert _run_record(cfg.db_url, enrollment_id) == (("cancelled", "patient asked by phone"), [
+        (admin, "change", "run pause from the portal"), (admin, "change", "run resume from the portal"),
+        (admin, "change", "run cancel from the portal: patient asked by phone")])

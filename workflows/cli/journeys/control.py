@@ -7,22 +7,17 @@ from __future__ import annotations
 
 import asyncio
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from models.db import session_scope
-from models.tables import AuditLog, Enrollment, JourneyVersion
+from models.tables import Enrollment
 from workflows.cli.journeys.common import JourneyCommandError, reports_errors
 from workflows.cli.journeys.temporal import TEMPORAL_ERRORS, connect_or_fail
-from workflows.journeys.definition import published_definition
-from workflows.run_control import cancel_run, pause_run, resume_run, skip_run
+from workflows.journey_control import enrollment_for, run_action_audit, skip_target_problem
+from workflows.run_control import DEFAULT_CANCEL_REASON, act_on_run
 
-DEFAULT_CANCEL_REASON = "cancelled by staff"
 DONE_MESSAGE = {"pause": "paused {wid}: it holds before its next step until resumed",
                 "resume": "resumed {wid}", "cancel": "cancelled {wid}: {reason}", "skip": "moved {wid} to step '{to}'"}
-
-
-def _enrollment(session: Session, workflow_id: str) -> Enrollment | None:
-    return session.exec(select(Enrollment).where(Enrollment.workflow_id == workflow_id)).first()
 
 
 def check_skip_target(session: Session, enrollment: Enrollment | None, step_id: str | None) -> None:
@@ -31,39 +26,25 @@ def check_skip_target(session: Session, enrollment: Enrollment | None, step_id: 
         raise JourneyCommandError("skip needs --to STEP", exit_code=2)
     if enrollment is None:
         return
-    version = session.get(JourneyVersion, enrollment.version_id)
-    steps = [step.id for step in published_definition(version.definition).steps]
-    if step_id not in steps:
-        raise JourneyCommandError(f"version {version.version} of this run has no step '{step_id}' "
-                                  f"(steps: {', '.join(steps)})", exit_code=2)
+    problem = skip_target_problem(session=session, enrollment=enrollment, step_id=step_id)
+    if problem:
+        raise JourneyCommandError(problem, exit_code=2)
 
 
 async def _signal(args, reason: str) -> bool:  # noqa: ANN001
     client = await connect_or_fail()
     try:
-        if args.action == "pause":
-            return await pause_run(client, args.workflow_id)
-        if args.action == "resume":
-            return await resume_run(client, args.workflow_id)
-        if args.action == "cancel":
-            return await cancel_run(client, args.workflow_id, reason)
-        return await skip_run(client, args.workflow_id, args.to)
+        return await act_on_run(client, args.workflow_id, args.action, step_id=args.to or "", reason=reason)
     except TEMPORAL_ERRORS as exc:
         raise JourneyCommandError(f"Temporal did not take the {args.action} for {args.workflow_id} "
                                   f"({type(exc).__name__}); nothing was changed") from None
-
-
-def _audit(enrollment: Enrollment, action: str, to: str | None, reason: str) -> AuditLog:
-    detail = f"run {action} from the CLI" + (f" to step '{to}'" if action == "skip" else "")
-    return AuditLog(practice_id=enrollment.practice_id, action="change", entity="enrollment",
-                    entity_id=str(enrollment.id), detail=(detail + (f": {reason}" if reason else ""))[:500])
 
 
 @reports_errors
 def control_run(args) -> int:  # noqa: ANN001
     reason = (args.reason or "").strip()
     with session_scope() as session:
-        enrollment = _enrollment(session, args.workflow_id)
+        enrollment = enrollment_for(session=session, workflow_id=args.workflow_id)
         if args.action == "skip":
             check_skip_target(session, enrollment, args.to)
     signal_reason = reason or DEFAULT_CANCEL_REASON
@@ -71,6 +52,7 @@ def control_run(args) -> int:  # noqa: ANN001
         raise JourneyCommandError(f"no running workflow {args.workflow_id} (unknown, or it has already finished)")
     if enrollment is not None:
         with session_scope() as session:
-            session.add(_audit(enrollment, args.action, args.to, reason))
+            session.add(run_action_audit(enrollment, args.action, source="CLI", step_id=args.to or "",
+                                         reason=reason))
     print(DONE_MESSAGE[args.action].format(wid=args.workflow_id, reason=signal_reason, to=args.to))
     return 0
