@@ -10,6 +10,7 @@ import asyncio
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 
+from sqlmodel import Session
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
@@ -22,8 +23,8 @@ from workflows.journeys.payloads import (
     SendRequest, TaskOutcome, TaskRequest,
 )
 from workflows.journeys.records import (
-    add_missing, award_row, enrollment_or_fail, ended_reason, message_by_key, recipient_id, row_id_by_key, send_log,
-    step_logs, task_row, unsent_message,
+    add_missing, award_row, commit_or_retry, enrollment_or_fail, ended_reason, message_by_key, recipient_id,
+    row_id_by_key, send_log, stage_record, task_row, unsent_message,
 )
 from workflows.journeys.send_window import spread_release
 from workflows.journeys.sending import PreparedSend, prepare_send
@@ -101,7 +102,7 @@ class JourneyActivities:
     def _send_step(self, request: SendRequest) -> SendOutcome:
         key = send_key(request.enrollment_id, request.step_id, request.visit)
         with self.session_factory() as session:
-            enrollment = enrollment_or_fail(session, request.enrollment_id)
+            enrollment = self._enrollment_recorded(session, request)
             if enrollment.status != EnrollmentStatus.RUNNING:
                 return SendOutcome("ended", ended_reason(enrollment))
             stored = message_by_key(session, key)
@@ -149,12 +150,19 @@ class JourneyActivities:
             outcome.message_id = message_by_key(session, key).id
         return outcome
 
+    def _enrollment_recorded(self, session: Session, request: SendRequest | TaskRequest | AwardRequest) -> Enrollment:
+        """The effect's enrollment, after the decisions that led to the effect (carried in its request) are written."""
+        enrollment = enrollment_or_fail(session, request.enrollment_id)
+        if request.record is not None:
+            stage_record(session, enrollment, request.record)
+            commit_or_retry(session)
+        return enrollment
+
     def _record_step(self, request: RecordRequest) -> None:
+        """The planner's decisions and the step the run is at, in one transaction."""
         with self.session_factory() as session:
-            enrollment = enrollment_or_fail(session, request.enrollment_id)
-            rows = step_logs(enrollment, request.entries, _moment(request.at))
-        add_missing(self.session_factory, rows)
-        self._update_current_step(CurrentStep(request.enrollment_id, request.current_step))
+            stage_record(session, enrollment_or_fail(session, request.enrollment_id), request)
+            commit_or_retry(session)
 
     def _update_current_step(self, request: CurrentStep) -> None:
         with self.session_factory() as session:
@@ -167,7 +175,7 @@ class JourneyActivities:
     def _create_task(self, request: TaskRequest) -> TaskOutcome:
         key = send_key(request.enrollment_id, request.step_id, request.visit)
         with self.session_factory() as session:
-            enrollment = enrollment_or_fail(session, request.enrollment_id)
+            enrollment = self._enrollment_recorded(session, request)
             if enrollment.status != EnrollmentStatus.RUNNING:
                 return TaskOutcome(None, ended_reason(enrollment))
             rows = task_row(session, enrollment, request, key, due_at=_moment(request.now)
@@ -179,7 +187,7 @@ class JourneyActivities:
     def _award_points(self, request: AwardRequest) -> AwardOutcome:
         key = send_key(request.enrollment_id, request.step_id, request.visit)
         with self.session_factory() as session:
-            enrollment = enrollment_or_fail(session, request.enrollment_id)
+            enrollment = self._enrollment_recorded(session, request)
             if enrollment.status != EnrollmentStatus.RUNNING:
                 return AwardOutcome(None, ended_reason(enrollment))
             rows = award_row(session, enrollment, request, key)
@@ -190,16 +198,17 @@ class JourneyActivities:
             return AwardOutcome(ledger_id=row_id_by_key(session, LoyaltyLedger, key))
 
     def _finish_enrollment(self, request: FinishRequest) -> None:
-        """Close the enrollment once; an enrollment staff already stopped keeps its own reason."""
+        """Close the enrollment once, with the last decisions; an enrollment staff already stopped keeps its reason."""
         with self.session_factory() as session:
             enrollment = enrollment_or_fail(session, request.enrollment_id)
-            if enrollment.status != EnrollmentStatus.RUNNING:
-                return
-            enrollment.status = request.status
-            enrollment.exit_reason = request.reason[:300]
-            enrollment.ended_at = _moment(request.at)
-            session.add(enrollment)
-            session.commit()
+            if request.record is not None:
+                stage_record(session, enrollment, request.record)
+            if enrollment.status == EnrollmentStatus.RUNNING:
+                enrollment.status = request.status
+                enrollment.exit_reason = request.reason[:300]
+                enrollment.ended_at = _moment(request.at)
+                session.add(enrollment)
+            commit_or_retry(session)
 
 
 async def _off_thread(function, request):

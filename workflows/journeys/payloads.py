@@ -63,6 +63,7 @@ class SendRequest:
     window_start: str = ""
     window_end: str = ""
     expected_start: str = ""  # the appointment start the run planned with (a moved appointment suppresses)
+    record: RecordRequest | None = None  # decisions to write before the effect (runs since LEAN_RUNS)
 
 
 @dataclass
@@ -107,6 +108,7 @@ class TaskRequest:
     title: str  # template text, rendered by the activity
     due_seconds: int
     now: str
+    record: RecordRequest | None = None  # decisions to write before the effect (runs since LEAN_RUNS)
 
 
 @dataclass
@@ -124,6 +126,7 @@ class AwardRequest:
     reason: str
     to: str
     now: str
+    record: RecordRequest | None = None  # decisions to write before the effect (runs since LEAN_RUNS)
 
 
 @dataclass
@@ -138,3 +141,4 @@ class FinishRequest:
     status: str
     reason: str
     at: str
+    record: RecordRequest | None = None  # decisions to write before the effect (runs since LEAN_RUNS)

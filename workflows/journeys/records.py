@@ -9,10 +9,13 @@ from sqlmodel import Session, select
 from temporalio.exceptions import ApplicationError
 
 from models.tables import (
-    Appointment, Enrollment, JourneyStepLog, LoyaltyLedger, Message, MessageStatus, Patient, Practice, Referral, Task,
+    Appointment, Enrollment, EnrollmentStatus, JourneyStepLog, LoyaltyLedger, Message, MessageStatus, Patient, Practice,
+    Referral, Task,
 )
 from workflows.journeys.facts import parse_trigger_ref
-from workflows.journeys.payloads import AwardRequest, SendOutcome, SendRequest, StepEntry, TaskRequest
+from workflows.journeys.payloads import (
+    AwardRequest, RecordRequest, SendOutcome, SendRequest, StepEntry, TaskRequest,
+)
 from workflows.templates.context import template_context
 from workflows.templates.render import TemplateRenderError, render_template
 
@@ -52,15 +55,33 @@ def recipient_id(session: Session, enrollment: Enrollment, to: str) -> int | Non
 def add_missing(session_factory: Callable, rows: Iterable) -> None:
     """Insert the rows whose unique key is not stored yet, in one transaction; a race is retried by the activity."""
     with session_factory() as session:
-        for row in rows:
-            model, column, key = _unique_key(row)
-            if session.exec(select(model.id).where(column == key)).first() is None:
-                session.add(row)
-        try:
-            session.commit()
-        except IntegrityError as exc:
-            session.rollback()
-            raise RuntimeError("another attempt wrote the same journey rows; retrying") from exc
+        stage_missing(session, rows)
+        commit_or_retry(session)
+
+
+def stage_missing(session: Session, rows: Iterable) -> None:
+    """Add to the session the rows whose unique key is not stored yet; the caller commits."""
+    for row in rows:
+        model, column, key = _unique_key(row)
+        if session.exec(select(model.id).where(column == key)).first() is None:
+            session.add(row)
+
+
+def stage_record(session: Session, enrollment: Enrollment, record: RecordRequest) -> None:
+    """The planner's decisions and, while the run is open, the step it is at; the caller commits."""
+    stage_missing(session, step_logs(enrollment, record.entries, datetime.fromisoformat(record.at)))
+    if enrollment.status == EnrollmentStatus.RUNNING and enrollment.current_step != record.current_step:
+        enrollment.current_step = record.current_step
+        session.add(enrollment)
+
+
+def commit_or_retry(session: Session) -> None:
+    """Commit; a unique key another attempt wrote meanwhile rolls back and makes the activity retry."""
+    try:
+        session.commit()
+    except IntegrityError as exc:
+        session.rollback()
+        raise RuntimeError("another attempt wrote the same journey rows; retrying") from exc
 
 
 def _unique_key(row) -> tuple[type, object, str]:

@@ -3,6 +3,10 @@ do next and then sleeping, waiting for a signal, or running an activity. It deci
 
 Changing what the planner decides for running journeys changes their command history: guard such a change with
 `workflow.patched("<change-id>")` here and pass the flag to the planner (see the replay tests).
+
+Runs started since LEAN_RUNS write the planner's decisions in the same activity as the effect that follows them and
+do their short database steps (load, record, finish) as local activities; runs started before keep one activity per
+write, so their recorded histories still replay.
 """
 from __future__ import annotations
 
@@ -14,7 +18,10 @@ from temporalio.common import RetryPolicy
 from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
-    from workflows.journeys import planner, planner_signals
+    # Imported by full name: `from workflows.journeys import planner` would take the package the sandbox has just
+    # loaded afresh for this module and so load the planner again for every run instead of passing it through.
+    import workflows.journeys.planner as planner
+    import workflows.journeys.planner_signals as planner_signals
     from workflows.journeys.activities import JourneyActivities
     from workflows.journeys.definition import published_definition
     from workflows.journeys.payloads import (
@@ -22,9 +29,13 @@ with workflow.unsafe.imports_passed_through():
         RunStatus, SendRequest, StepEntry, TaskRequest,
     )
 
+LEAN_RUNS = "records-ride-with-effects-and-local-db-steps"
+# Actions whose activity writes the pending record itself, in lean runs.
+_CARRIES_RECORD = (planner.SendAction, planner.TaskAction, planner.AwardAction, planner.FinishAction)
 RETRY = RetryPolicy(initial_interval=timedelta(seconds=2), backoff_coefficient=2.0,
                     maximum_interval=timedelta(minutes=5), maximum_attempts=50)
 ACTIVITY_TIMEOUT = timedelta(minutes=2)
+LOCAL_TIMEOUT = timedelta(seconds=30)  # a database step; longer waits are retried with backoff
 
 
 @workflow.defn(name="JourneyWorkflow")
@@ -36,20 +47,22 @@ class JourneyWorkflow:
         self._waiting_until: str | None = None
         self._enrollment_id = 0
         self._reported_step = ""  # the step last written to Enrollment.current_step
+        self._lean = False  # LEAN_RUNS: records ride with effects, database steps are local activities
 
     @workflow.run
     async def run(self, data: JourneyInput) -> str:
         self._enrollment_id = data.enrollment_id
+        self._lean = workflow.patched(LEAN_RUNS)
         try:
             return await self._run()
         except ActivityError as err:  # a permanent failure: close the enrollment with why, then fail the run
             cause = err.cause.message if isinstance(err.cause, ApplicationError) else err.message
-            await self._act(JourneyActivities.finish_enrollment,
-                            FinishRequest(data.enrollment_id, "failed", f"stopped: {cause}"[:300], self._now()))
+            await self._db(JourneyActivities.finish_enrollment,
+                           FinishRequest(data.enrollment_id, "failed", f"stopped: {cause}"[:300], self._now()))
             raise
 
     async def _run(self) -> str:
-        context = await self._act(JourneyActivities.load_run_context, FactsRequest(self._enrollment_id, self._now()))
+        context = await self._db(JourneyActivities.load_run_context, FactsRequest(self._enrollment_id, self._now()))
         self._definition = published_definition(context.definition)
         self._state = planner.start(self._definition, enrollment_id=self._enrollment_id, facts=context.facts,
                                     now=workflow.now())
@@ -58,36 +71,39 @@ class JourneyWorkflow:
             step = planner.plan(self._definition, self._state, workflow.now())
             self._state = step.state
             action = step.action
-            await self._record(finishing=isinstance(action, planner.FinishAction))
+            record = self._take_record(finishing=isinstance(action, planner.FinishAction))
+            if not (self._lean and isinstance(action, _CARRIES_RECORD)):
+                await self._write(record)
+                record = None
             if isinstance(action, planner.FinishAction):
-                await self._act(JourneyActivities.finish_enrollment,
-                                FinishRequest(self._enrollment_id, action.status, action.reason, self._now()))
+                await self._db(JourneyActivities.finish_enrollment, FinishRequest(
+                    self._enrollment_id, action.status, action.reason, self._now(), record))
                 return action.status
-            await self._perform(action)
+            await self._perform(action, record)
 
-    async def _perform(self, action) -> None:
-        """Do one effect and feed its result back to the planner."""
+    async def _perform(self, action, record: RecordRequest | None) -> None:
+        """Do one effect (carrying the decisions that led to it, if not yet written) and feed its result back."""
         now = workflow.now
         if isinstance(action, planner.WaitAction):
             await self._wait(action)
         elif isinstance(action, planner.SendAction):
-            result = await self._act(JourneyActivities.send_step, self._send_request(action))
+            result = await self._act(JourneyActivities.send_step, self._send_request(action, record))
             not_before = datetime.fromisoformat(result.not_before) if result.not_before else None
             self._state = planner.after_send(self._definition, self._state, result.verdict, result.reason,
                                              not_before, now())
         elif isinstance(action, planner.TaskAction):
             result = await self._act(JourneyActivities.create_task, TaskRequest(
                 self._enrollment_id, action.step_id, action.visit, action.role, action.user_id, action.title,
-                action.due_seconds, self._now()))
+                action.due_seconds, self._now(), record))
             self._state = planner.after_task(self._definition, self._state, result.task_id, result.ended, now())
         elif isinstance(action, planner.AwardAction):
             result = await self._act(JourneyActivities.award_points, AwardRequest(
                 self._enrollment_id, action.step_id, action.visit, action.points, action.reason, action.to,
-                self._now()))
+                self._now(), record))
             self._state = planner.after_award(self._definition, self._state, result.ended, now())
         elif isinstance(action, planner.RefreshAction):
-            facts = await self._act(JourneyActivities.load_facts,
-                                    FactsRequest(self._enrollment_id, self._now(), action.task_id))
+            facts = await self._db(JourneyActivities.load_facts,
+                                   FactsRequest(self._enrollment_id, self._now(), action.task_id))
             self._state = planner.with_facts(self._state, facts)
 
     async def _wait(self, action: planner.WaitAction) -> None:
@@ -102,23 +118,29 @@ class JourneyWorkflow:
             pass  # the moment has come: the planner sees the later clock and moves on
         self._waiting_until = None
 
-    def _send_request(self, action: planner.SendAction) -> SendRequest:
+    def _send_request(self, action: planner.SendAction, record: RecordRequest | None) -> SendRequest:
         window = action.window or ("", "")
         return SendRequest(self._enrollment_id, action.step_id, action.visit, action.channel, action.template,
                            action.variant, action.message_type, action.to, action.deferral, self._now(),
-                           window[0], window[1], self._state.facts.get("appointment.start") or "")
+                           window[0], window[1], self._state.facts.get("appointment.start") or "", record)
 
-    async def _record(self, *, finishing: bool) -> None:
-        """Write the planner's decisions to the step log, and the step the run is at, before acting on them."""
+    def _take_record(self, *, finishing: bool) -> RecordRequest | None:
+        """The planner's decisions and the step the run is at, still to be written before acting on them."""
         self._state, logs = planner.take_logs(self._state)
-        step_id = self._state.step_id
-        if logs:
-            entries = [StepEntry(e.step_id, e.visit, e.kind, e.outcome, e.detail, e.seq) for e in logs]
-            await self._act(JourneyActivities.record_step,
-                            RecordRequest(self._enrollment_id, step_id, self._now(), entries))
-        elif step_id != self._reported_step and not finishing:
-            await self._act(JourneyActivities.update_current_step, CurrentStep(self._enrollment_id, step_id))
+        step_id, reported = self._state.step_id, self._reported_step
         self._reported_step = step_id
+        if not logs and (step_id == reported or finishing):
+            return None
+        entries = [StepEntry(e.step_id, e.visit, e.kind, e.outcome, e.detail, e.seq) for e in logs]
+        return RecordRequest(self._enrollment_id, step_id, self._now(), entries)
+
+    async def _write(self, record: RecordRequest | None) -> None:
+        if record is None:
+            return
+        if record.entries or self._lean:
+            await self._db(JourneyActivities.record_step, record)
+        else:
+            await self._db(JourneyActivities.update_current_step, CurrentStep(self._enrollment_id, record.current_step))
 
     def _drain_inbox(self) -> None:
         while self._inbox:
@@ -129,6 +151,13 @@ class JourneyWorkflow:
     async def _act(self, activity, arg):
         return await workflow.execute_activity_method(activity, arg, start_to_close_timeout=ACTIVITY_TIMEOUT,
                                                       retry_policy=RETRY)
+
+    async def _db(self, activity, arg):
+        """A short database step: a local activity in lean runs (no round trip through the server)."""
+        if not self._lean:
+            return await self._act(activity, arg)
+        return await workflow.execute_local_activity_method(activity, arg, start_to_close_timeout=LOCAL_TIMEOUT,
+                                                            retry_policy=RETRY)
 
     def _now(self) -> str:
         return workflow.now().isoformat()
