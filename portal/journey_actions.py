@@ -129,6 +129,8 @@ def running_count(*, user: StaffUser | None, journey_id: int,
 
 
 def _stopped_text(exited: int, unanswered: int) -> str:
+    if exited == 0:
+        return "Journey stopped: no run was running."
     text = f"Journey stopped: {exited} running run{'s' if exited != 1 else ''} ended."
     if unanswered:
         text += f" Temporal did not answer for {unanswered} of them: they end at their next step."

@@ -119,6 +119,21 @@ async def test_requests_are_checked_before_temporal_is_asked(engine, world, tmp_
     assert _unchanged(engine, world) == ("active", "running", [])
 
 
+async def test_stopping_a_journey_with_no_running_run_needs_no_temporal(engine, world, tmp_path):
+    with Session(engine) as session:
+        session.get(Enrollment, world["running"].id).status = "completed"
+        session.commit()
+
+    outcome = await stop_journey_now(user=world["coordinator"], journey_id=world["journey"].id,
+                                     reason="season over", settings=_closed_port_settings(tmp_path),
+                                     session_factory=world["db"])
+
+    assert outcome == Outcome(True, "Journey stopped: no run was running.")
+    assert _unchanged(engine, world) == ("stopped", "completed", ["status stopped", "stop from the portal: season over"])
+    assert await stop_journey_now(user=world["coordinator"], journey_id=world["journey"].id, reason="again",
+                                  session_factory=world["db"]) == Outcome(False, "This journey is already stopped.")
+
+
 async def test_a_run_from_another_practice_is_not_found(engine, world, tmp_path):
     with Session(engine, expire_on_commit=False) as session:
         other = make_staff_user(session, make_practice(session, name="Other Dental"), email="o@example.com",
