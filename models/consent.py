@@ -12,6 +12,7 @@ Precedence (documented for staff and tests):
 """
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -23,6 +24,11 @@ from models.types import utcnow
 CHANNELS = frozenset({"sms", "email", "phone", "any"})
 ANY = "any"
 _CHANNEL_LABELS = {"sms": "SMS", "email": "email", "phone": "phone calls"}
+IMPORT_SOURCE = "import"
+# Evidence as the Open Dental importer and the reply handler store it (raw, for audit), and the words staff read.
+_OPEN_DENTAL_TEXTS = re.compile(r"^Open Dental TxtMsgOk=(\d+)$")
+_OPEN_DENTAL_CALLS = re.compile(r"^Open Dental PreferContactMethod=\d+( \(DoNotCall\))?$")
+_REPLY_KEYWORD = re.compile(r"^message:\d+ (\w+)$")
 
 
 def record_consent(*, session: Session, patient_id: int, channel: str, message_type: str = ANY, granted: bool,
@@ -72,10 +78,35 @@ def deciding_event(*, session: Session, patient_id: int, channel: str, message_t
 
 
 def describe_event(event: ConsentEvent, *, practice_tz: str) -> str:
-    """'opted out of SMS on 3 Nov 2026' — the scope in words and the date in the practice's calendar."""
+    """'opted out of SMS on 3 Nov 2026' — the scope in words and the date in the practice's calendar.
+
+    An imported event is dated by the import, not by the patient's choice (the old system does not say when):
+    'opted out of SMS (imported from Open Dental on 3 Dec 2026)'."""
     verb = "opted in to" if event.granted else "opted out of"
     local = event.at.astimezone(ZoneInfo(practice_tz))
-    return f"{verb} {_scope_words(event.channel, event.message_type)} on {local.day} {local:%b %Y}"
+    day = f"{local.day} {local:%b %Y}"
+    scope = _scope_words(event.channel, event.message_type)
+    if event.source == IMPORT_SOURCE:
+        return f"{verb} {scope} ({imported_from(event)} on {day})"
+    return f"{verb} {scope} on {day}"
+
+
+def imported_from(event: ConsentEvent) -> str:
+    """'imported from Open Dental' (or just 'imported' when the evidence does not name the system)."""
+    return "imported from Open Dental" if event.evidence.startswith("Open Dental") else "imported"
+
+
+def evidence_words(event: ConsentEvent) -> str:
+    """The stored evidence in staff's words: Open Dental's flags and reply keywords spelled out, the rest as is."""
+    texts, calls = _OPEN_DENTAL_TEXTS.match(event.evidence), _OPEN_DENTAL_CALLS.match(event.evidence)
+    if texts and texts.group(1) in ("1", "2"):
+        return f"Texts {'OK' if texts.group(1) == '1' else 'not OK'} in Open Dental (imported)"
+    if calls:
+        return f"{'Marked do-not-call' if calls.group(1) else 'Calls OK'} in Open Dental (imported)"
+    keyword = _REPLY_KEYWORD.match(event.evidence)
+    if keyword:
+        return f"The patient replied {keyword.group(1).upper()}"
+    return event.evidence
 
 
 def _scope_words(channel: str, message_type: str) -> str:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import heapq
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time
@@ -11,12 +12,17 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, or_
 from sqlmodel import Session, select
 
+from models.consent import IMPORT_SOURCE, evidence_words, imported_from
 from models.feedback import SCALE_RANGES, nps_group
 from models.queries.local_time import local_day, local_moment, localize_timestamps
+from models.queries.step_words import StepInfo, pinned_steps, step_name, step_sentence, words
 from models.tables import (Appointment, ConsentEvent, Enrollment, Feedback, FeedbackScale, Journey, JourneyStepLog,
-                           LoyaltyLedger, Message, Note, Patient, Practice, Procedure, Referral, Task)
+                           JourneyVersion, LoyaltyLedger, Message, Note, Patient, Practice, Procedure, Referral, Task)
 
 _BODY_CHARS = 600  # enough to read a message or note on the timeline; the full text stays in its own row
+# An appointment description that only lists procedure codes, as Open Dental writes it: "D0150, D0274, D0330 +1".
+_CODES_ONLY = re.compile(r"^\s*D\d{4}(?:\s*,\s*D\d{4})*(?:\s*\+\d+)?\s*$")
+_CONSENT_SOURCES = {"patient_reply": "the patient's reply", "staff": "staff", "demo": "demo data"}
 
 
 class TimelineKind(StrEnum):
@@ -57,6 +63,7 @@ class _Context:
     tz: ZoneInfo
     limit: int
     journey_names: dict[int, str]  # enrollment id -> journey name
+    journey_steps: dict[int, dict[str, StepInfo]]  # enrollment id -> the steps of the version it is pinned to
 
 
 def _short(text: str) -> str:
@@ -71,10 +78,28 @@ def _local_noon(day: date, tz: ZoneInfo) -> datetime:
 def _appointments(ctx: _Context) -> list[TimelineItem]:
     rows = ctx.session.exec(select(Appointment).where(Appointment.patient_id == ctx.patient.id)
                             .order_by(Appointment.start.desc()).limit(ctx.limit)).all()
+    names = _procedure_names(ctx.session, [a for a in rows if _CODES_ONLY.match(a.description)])
     return [TimelineItem(kind=TimelineKind.APPOINTMENT, at=a.start, ref_id=a.id, status=a.status,
-                         title=f"Appointment{': ' + a.description if a.description else ''}",
+                         title=f"Appointment: {names.get(a.id) or a.description}" if a.description else "Appointment",
                          detail=", ".join(filter(None, [f"{a.duration_minutes} min", a.provider, a.operatory])))
             for a in rows]
+
+
+def _procedure_names(session: Session, appointments: list[Appointment]) -> dict[int, str]:
+    """Appointment id -> what its linked procedures are called, for descriptions that are only codes; the codes'
+    order first, each name once, a procedure without a description by its code."""
+    if not appointments:
+        return {}
+    rows = session.exec(select(Procedure).where(Procedure.appointment_id.in_([a.id for a in appointments]))
+                        .order_by(Procedure.id)).all()
+    names: dict[int, str] = {}
+    for appointment in appointments:
+        codes = re.findall(r"D\d{4}", appointment.description)
+        linked = sorted((p for p in rows if p.appointment_id == appointment.id),
+                        key=lambda p: codes.index(p.cdt_code) if p.cdt_code in codes else len(codes))
+        if linked:
+            names[appointment.id] = ", ".join(dict.fromkeys(p.description or p.cdt_code for p in linked))
+    return names
 
 
 def _procedures(ctx: _Context) -> list[TimelineItem]:
@@ -101,7 +126,7 @@ def _messages(ctx: _Context) -> list[TimelineItem]:
     for m in rows:
         source = ctx.journey_names.get(m.enrollment_id, "") if m.enrollment_id else ""
         if source and m.step_id:
-            source = f"{source} · {m.step_id}"
+            source = f"{source} · {step_name(m.step_id, ctx.journey_steps.get(m.enrollment_id, {}))}"
         detail = f"{m.subject}\n{m.body}" if m.subject else m.body
         at = m.sent_at or m.created_at
         items.append(TimelineItem(kind=TimelineKind.MESSAGE, at=at, ref_id=m.id, title=_message_title(m),
@@ -113,10 +138,15 @@ def _messages(ctx: _Context) -> list[TimelineItem]:
 def _journey_steps(ctx: _Context) -> list[TimelineItem]:
     rows = ctx.session.exec(select(JourneyStepLog).where(JourneyStepLog.patient_id == ctx.patient.id)
                             .order_by(JourneyStepLog.at.desc(), JourneyStepLog.id.desc()).limit(ctx.limit)).all()
-    return [TimelineItem(kind=TimelineKind.JOURNEY_STEP, at=s.at, ref_id=s.id, status=s.outcome,
-                         title=f"{ctx.journey_names.get(s.enrollment_id, 'Journey')}: {s.step_id} ({s.kind})",
-                         detail=_local_text(s.detail, s.at, ctx.tz))
-            for s in rows]
+    items = []
+    for s in rows:
+        steps = ctx.journey_steps.get(s.enrollment_id, {})
+        sentence = step_sentence(s.kind, s.outcome, s.detail, s.step_id, steps)
+        items.append(TimelineItem(kind=TimelineKind.JOURNEY_STEP, at=s.at, ref_id=s.id, status=s.outcome,
+                                  title=f"{ctx.journey_names.get(s.enrollment_id, 'Journey')}: "
+                                        f"{step_name(s.step_id, steps)}",
+                                  detail=_local_text(sentence, s.at, ctx.tz)))
+    return items
 
 
 def _local_text(text: str, at: datetime, tz: ZoneInfo) -> str:
@@ -178,11 +208,14 @@ def _consent(ctx: _Context) -> list[TimelineItem]:
     items = []
     for c in rows:
         what = c.channel.upper() if c.channel == "sms" else c.channel
-        scope = "" if c.message_type == "any" else f" ({c.message_type})"
+        scope = "" if c.message_type == "any" else f" ({words(c.message_type)})"
+        # An import records when we learned of the choice, not when the patient made it: the title says so.
+        imported = f" ({imported_from(c)})" if c.source == IMPORT_SOURCE else ""
+        source = "" if imported else f"source: {_CONSENT_SOURCES.get(c.source, words(c.source))}"
         items.append(TimelineItem(kind=TimelineKind.CONSENT, at=c.at, ref_id=c.id,
-                                  title=f"{'Opted in to' if c.granted else 'Opted out of'} {what}{scope}",
-                                  status="granted" if c.granted else "withdrawn", reason=f"source: {c.source}",
-                                  detail=c.evidence, channel=c.channel))
+                                  title=f"{'Opted in to' if c.granted else 'Opted out of'} {what}{scope}{imported}",
+                                  status="granted" if c.granted else "withdrawn", reason=source,
+                                  detail=evidence_words(c), channel=c.channel))
     return items
 
 
@@ -217,10 +250,17 @@ _LOADERS: dict[str, Callable[[_Context], list[TimelineItem]]] = {
 }
 
 
-def _journey_names(session: Session, patient_id: int) -> dict[int, str]:
-    rows = session.exec(select(Enrollment.id, Journey.name).join(Journey, Journey.id == Enrollment.journey_id)
+def _journey_runs(session: Session, patient_id: int) -> tuple[dict[int, str], dict[int, dict[str, StepInfo]]]:
+    """Per enrollment of the patient: its journey's name and the steps of the version the run is pinned to."""
+    rows = session.exec(select(Enrollment.id, Journey.name, Enrollment.version_id)
+                        .join(Journey, Journey.id == Enrollment.journey_id)
                         .where(Enrollment.patient_id == patient_id)).all()
-    return {enrollment_id: name for enrollment_id, name in rows}
+    version_ids = {version_id for _, _, version_id in rows}
+    versions = session.exec(select(JourneyVersion.id, JourneyVersion.definition)
+                            .where(JourneyVersion.id.in_(version_ids))).all() if version_ids else []
+    steps = {version_id: pinned_steps(definition) for version_id, definition in versions}
+    return ({enrollment_id: name for enrollment_id, name, _ in rows},
+            {enrollment_id: steps.get(version_id, {}) for enrollment_id, _, version_id in rows})
 
 
 def patient_timeline(*, session: Session, patient_id: int, kinds: Iterable[str] | None = None,
@@ -231,8 +271,9 @@ def patient_timeline(*, session: Session, patient_id: int, kinds: Iterable[str] 
     if patient is None:
         raise ValueError(f"patient {patient_id} does not exist")
     practice = session.get(Practice, patient.practice_id)
+    names, steps = _journey_runs(session, patient_id)
     ctx = _Context(session=session, patient=patient, tz=ZoneInfo(practice.timezone), limit=limit,
-                   journey_names=_journey_names(session, patient_id))
+                   journey_names=names, journey_steps=steps)
     # Each loader is already newest first; ties break on kind then id so the order is stable.
     streams = [_LOADERS[k](ctx) for k in wanted]
     merged = heapq.merge(*streams, key=lambda item: (item.at, item.kind, item.ref_id), reverse=True)

@@ -5,7 +5,8 @@ from zoneinfo import ZoneInfo
 
 import reflex as rx
 
-from models.queries.outbox import PAGE_SIZE, outbox_page
+from models.queries.local_time import local_moment
+from models.queries.outbox import PAGE_SIZE, OutboxRow, outbox_page
 from models.tables import Message, Practice
 from portal.state.base import AuthState, db
 
@@ -16,6 +17,16 @@ EMPTY_REPLY = "Type a reply first."
 def reply_problem(body: str) -> str:
     """Why a typed reply cannot be recorded ("" when it can): a blank one would be an inbound message of nothing."""
     return EMPTY_REPLY if not body.strip() else ""
+
+
+def outbox_row(r: OutboxRow, tz: ZoneInfo) -> dict[str, str]:
+    """One message for the browser; its time on the practice clock, written as the timeline writes it."""
+    return {"id": str(r.id), "at": local_moment(r.at, tz), "direction": r.direction, "channel": r.channel,
+            "address": r.to_address if r.direction == "out" else r.from_address,
+            "subject": r.subject, "body": r.body, "status": r.status,
+            "reason": r.reason if r.status in NOT_SENT or r.direction == "in" else "",
+            "template": r.template_key, "patient": r.patient_name, "patient_id": str(r.patient_id or ""),
+            "can_reply": "yes" if r.direction == "out" and r.patient_id else ""}
 
 
 class OutboxState(AuthState):
@@ -34,14 +45,7 @@ class OutboxState(AuthState):
             result = outbox_page(session=session, practice_id=user.practice_id, page=self.page, page_size=PAGE_SIZE)
             tz = ZoneInfo(session.get(Practice, user.practice_id).timezone)
         self.total, self.page_count = result.total, result.page_count
-        self.rows = [{"id": str(r.id), "at": r.at.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
-                      "direction": r.direction, "channel": r.channel,
-                      "address": r.to_address if r.direction == "out" else r.from_address,
-                      "subject": r.subject, "body": r.body, "status": r.status,
-                      "reason": r.reason if r.status in NOT_SENT or r.direction == "in" else "",
-                      "template": r.template_key, "patient": r.patient_name,
-                      "patient_id": str(r.patient_id or ""),
-                      "can_reply": "yes" if r.direction == "out" and r.patient_id else ""} for r in result.rows]
+        self.rows = [outbox_row(r, tz) for r in result.rows]
 
     @rx.event
     def load(self):

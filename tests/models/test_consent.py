@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 import pytest
 from sqlmodel import select
 
-from models.consent import consent_allows, record_consent
+from models.consent import consent_allows, evidence_words, record_consent
 from models.tables import ConsentEvent
 from tests.factories import make_patient, make_practice
 
@@ -92,6 +92,31 @@ def test_events_for_other_channels_and_types_do_not_count(session, patient):
     record(session, patient, "sms", "marketing", False, at(4))
     assert consent_allows(session=session, patient_id=patient.id, channel="sms", message_type="reminder") == (
         True, "texts allowed by the patient record (no consent change recorded)")
+
+
+def test_an_imported_opt_out_is_dated_by_the_import_not_by_the_patient(session, patient):
+    # 19:00 UTC on 3 Dec is 1 PM in Chicago: the import ran that day; when the patient chose is unknown.
+    record_consent(session=session, patient_id=patient.id, channel="sms", granted=False, source="import",
+                   evidence="Open Dental TxtMsgOk=2", at=datetime(2026, 12, 3, 19, 0, tzinfo=UTC))
+    record_consent(session=session, patient_id=patient.id, channel="email", granted=False, source="import",
+                   evidence="", at=datetime(2026, 12, 3, 19, 0, tzinfo=UTC))
+    assert consent_allows(session=session, patient_id=patient.id, channel="sms", message_type="review") == (
+        False, "opted out of SMS (imported from Open Dental on 3 Dec 2026)")
+    assert consent_allows(session=session, patient_id=patient.id, channel="email", message_type="review") == (
+        False, "opted out of email (imported on 3 Dec 2026)")
+
+
+@pytest.mark.parametrize("evidence, words", [
+    ("Open Dental TxtMsgOk=1", "Texts OK in Open Dental (imported)"),
+    ("Open Dental TxtMsgOk=2", "Texts not OK in Open Dental (imported)"),
+    ("Open Dental PreferContactMethod=1 (DoNotCall)", "Marked do-not-call in Open Dental (imported)"),
+    ("Open Dental PreferContactMethod=8", "Calls OK in Open Dental (imported)"),
+    ("message:41 stop", "The patient replied STOP"),
+    ("asked at the desk", "asked at the desk"),
+])
+def test_evidence_reads_in_staff_words(evidence, words):
+    assert evidence_words(ConsentEvent(patient_id=1, channel="sms", granted=False, source="import",
+                                       evidence=evidence)) == words
 
 
 @pytest.mark.parametrize("fields, channel, expected", [

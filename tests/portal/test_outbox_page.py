@@ -1,9 +1,15 @@
 """The outbox page: replying as the patient needs some text, and times read like the timeline's."""
 from __future__ import annotations
 
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
+
 import reflex as rx
 
-from portal.state.outbox import OutboxState
+from models.queries.outbox import outbox_page
+from models.queries.timeline import patient_timeline
+from portal.state.outbox import OutboxState, outbox_row
+from tests.factories import make_message, make_patient, make_practice
 
 
 class _StandInState:
@@ -46,3 +52,16 @@ async def test_a_blank_reply_is_refused_with_a_message_and_nothing_recorded():
 async def test_a_reply_with_text_goes_on_to_check_who_is_signed_in():
     events, entered = await _events({"body": " Yes please ", "message_id": "7"})
     assert (events, entered) == ([], 1)
+
+
+def test_outbox_times_read_on_the_practice_clock_like_the_timeline(session):
+    practice = make_practice(session)  # America/Chicago: 19:58 UTC on 3 Dec is 1:58 PM
+    patient = make_patient(session, practice)
+    make_message(session, patient, created_at=datetime(2026, 12, 3, 19, 58, tzinfo=timezone.utc), sent_at=None)
+
+    [row] = outbox_page(session=session, practice_id=practice.id).rows
+    shown = outbox_row(row, ZoneInfo(practice.timezone))
+
+    assert (shown["at"], shown["can_reply"], shown["patient_id"]) == ("Thu 3 Dec 2026, 1:58 PM", "yes", str(patient.id))
+    [item] = patient_timeline(session=session, patient_id=patient.id, kinds=["message"])
+    assert item.when == shown["at"]

@@ -1,13 +1,15 @@
 """The timeline: every kind of row about a patient, typed, newest first, filterable, with why a message was not sent."""
 from __future__ import annotations
 
+import json
 from datetime import date, datetime, timezone
 
 import pytest
 from sqlmodel import select
 
 from models.queries.timeline import patient_timeline
-from models.tables import (ConsentEvent, Enrollment, JourneyStepLog, LoyaltyLedger, Note, Procedure, Referral, Task)
+from models.tables import (ConsentEvent, Enrollment, JourneyStepLog, JourneyVersion, LoyaltyLedger, Note, Procedure,
+                           Referral, Task)
 from portal.state.timeline import item_row
 from tests.factories import (make_appointment, make_enrollment, make_feedback, make_journey, make_message,
                              make_patient, make_practice)
@@ -66,7 +68,7 @@ def test_timeline_lists_every_kind_newest_first(session, story):
         ("message", "SMS from patient", "received"),
         ("message", "SMS to patient", "suppressed"),
         ("message", "SMS to patient", "sent"),
-        ("journey_step", "Review request: wait_2h (wait)", "done"),
+        ("journey_step", "Review request: wait 2h", "done"),
         # The date-only procedure sits at noon practice time (18:00 UTC), after the 15:00 UTC visit.
         ("procedure", "D1110 Prophylaxis - adult", "completed"),
         ("appointment", "Appointment: Cleaning", "completed"),
@@ -101,8 +103,8 @@ def test_a_waiting_step_says_until_when_on_the_practice_clock(session, story):
     steps = patient_timeline(session=session, patient_id=maria.id, kinds=["journey_step"])
 
     assert [(s.detail, s.when) for s in steps[:2]] == [
-        ("until Mon 4 Jan 2027, 9:00 AM", "Fri 4 Dec 2026, 9:00 AM"),
-        ("until Thu 3 Dec, 1:37 PM", "Thu 3 Dec 2026, 11:37 AM"),
+        ("waiting until Mon 4 Jan 2027, 9:00 AM", "Fri 4 Dec 2026, 9:00 AM"),
+        ("waiting until Thu 3 Dec, 1:37 PM", "Thu 3 Dec 2026, 11:37 AM"),
     ]
 
 
@@ -126,7 +128,7 @@ def test_a_message_not_sent_shows_why_and_which_journey_step_made_it(session, st
         "suppressed", "opted out of SMS on 3 Nov", "Review request · reminder")
     sent = messages[2]
     assert (sent.detail, sent.reason, sent.source, sent.at) == (
-        "Hi Maria, how was your visit?", "", "Review request · ask_review", _at(4, 10))
+        "Hi Maria, how was your visit?", "", "Review request · ask review", _at(4, 10))
     assert [m.direction for m in messages] == ["in", "out", "out"]
 
 
@@ -160,3 +162,82 @@ def test_an_unknown_kind_is_refused(session, story):
     maria, _ = story
     with pytest.raises(ValueError):
         patient_timeline(session=session, patient_id=maria.id, kinds=["invoice"])
+
+
+LABELLED = {"trigger": {"event": "appointment.completed"}, "steps": [
+    {"id": "after_visit", "kind": "wait", "label": "Let the visit settle", "duration": "PT2H"},
+    {"id": "ask", "kind": "send", "label": "Ask for a review", "template": "review_request", "message_type": "review"},
+    {"id": "await_reply", "kind": "wait_for", "label": "Wait for a reply", "for": "reply", "timeout": "P3D"},
+    {"id": "remind", "kind": "send", "template": "review_reminder", "message_type": "review"}]}
+
+
+def test_journey_steps_read_with_their_labels_and_in_plain_words(session):
+    practice = make_practice(session)
+    maria = make_patient(session, practice)
+    journey = make_journey(session, practice)
+    session.add(JourneyVersion(journey_id=journey.id, version=2, definition=json.dumps(LABELLED)))
+    session.flush()
+    run = make_enrollment(session, journey, maria, trigger_ref="appointment:1")
+    for minute, (step, kind, outcome, detail) in enumerate([
+            ("after_visit", "wait", "waiting", "until 2026-12-03T19:37:00+00:00"),
+            ("ask", "send", "sent", "sms review_request"),
+            ("await_reply", "wait_for", "waiting", "until 2026-12-06T19:40:00+00:00"),
+            ("await_reply", "wait_for", "timed_out", "no reply within P3D"),
+            ("remind", "send", "suppressed", "email review_reminder: opted out of email on 3 Nov 2026")]):
+        session.add(JourneyStepLog(enrollment_id=run.id, patient_id=maria.id, step_id=step, kind=kind, outcome=outcome,
+                                   detail=detail, dedupe_key=f"k{minute}",
+                                   at=datetime(2026, 12, 3, 17, minute, tzinfo=timezone.utc)))
+    make_message(session, maria, enrollment_id=run.id, step_id="ask", created_at=_at(20, 10))
+    session.flush()
+
+    steps = patient_timeline(session=session, patient_id=maria.id, kinds=["journey_step"])
+    [message] = patient_timeline(session=session, patient_id=maria.id, kinds=["message"])
+
+    assert [(s.title, s.detail) for s in reversed(steps)] == [
+        ("Review request: Let the visit settle", "waiting until Thu 3 Dec, 1:37 PM"),
+        ("Review request: Ask for a review", "sent by SMS: review request"),
+        ("Review request: Wait for a reply", "waiting for a reply until Sun 6 Dec, 1:40 PM"),
+        ("Review request: Wait for a reply", "no reply within 3 days"),
+        ("Review request: remind", "email review reminder not sent: opted out of email on 3 Nov 2026"),
+    ]
+    assert message.source == "Review request · Ask for a review"
+
+
+def test_an_appointment_listed_by_procedure_codes_shows_the_procedures_names(session):
+    practice = make_practice(session)
+    maria = make_patient(session, practice)
+    filling = make_appointment(session, maria, start=_at(2, 15), description="D2391, D0220 +1")
+    for code, name in (("D0220", "Intraoral periapical first film"), ("D2391", "Resin composite, one surface"),
+                       ("D9999", "")):
+        session.add(Procedure(practice_id=practice.id, patient_id=maria.id, appointment_id=filling.id, cdt_code=code,
+                              description=name, performed_on=date(2026, 11, 2)))
+    make_appointment(session, maria, start=_at(3, 15), description="D1110")  # no procedures linked: the code stays
+    make_appointment(session, maria, start=_at(4, 15), description="Cleaning")
+    make_appointment(session, maria, start=_at(5, 15), description="")
+    session.flush()
+
+    titles = [i.title for i in patient_timeline(session=session, patient_id=maria.id, kinds=["appointment"])]
+
+    assert titles == ["Appointment", "Appointment: Cleaning", "Appointment: D1110",
+                      "Appointment: Resin composite, one surface, Intraoral periapical first film, D9999"]
+
+
+def test_an_imported_consent_says_it_was_imported_and_what_the_old_system_said(session):
+    practice = make_practice(session)
+    maria = make_patient(session, practice)
+    session.add(ConsentEvent(patient_id=maria.id, channel="sms", granted=False, source="import",
+                             evidence="Open Dental TxtMsgOk=2", at=datetime(2026, 12, 3, 19, 0, tzinfo=timezone.utc)))
+    session.add(ConsentEvent(patient_id=maria.id, channel="phone", granted=False, source="import",
+                             evidence="Open Dental PreferContactMethod=1 (DoNotCall)",
+                             at=datetime(2026, 12, 3, 19, 0, tzinfo=timezone.utc)))
+    session.add(ConsentEvent(patient_id=maria.id, channel="sms", granted=False, source="patient_reply",
+                             evidence="message:12 stop", at=datetime(2026, 12, 4, 19, 0, tzinfo=timezone.utc)))
+    session.flush()
+
+    items = patient_timeline(session=session, patient_id=maria.id, kinds=["consent"])
+
+    assert [(i.title, i.detail, i.reason) for i in items] == [
+        ("Opted out of SMS", "The patient replied STOP", "source: the patient's reply"),
+        ("Opted out of phone (imported from Open Dental)", "Marked do-not-call in Open Dental (imported)", ""),
+        ("Opted out of SMS (imported from Open Dental)", "Texts not OK in Open Dental (imported)", ""),
+    ]
