@@ -134,7 +134,7 @@ async def _signal(client: Client, session_factory: Callable, event: DomainEvent,
         payload = event_payload(event)
         name, arg = "reply_received", ReplySignal(payload["message_id"], payload.get("intent", "other"))
     else:
-        name, arg = "event_received", EventSignal(event.kind, event.entity_id)
+        name, arg = "event_received", EventSignal(event.kind, event.entity_id, event.id)
     for workflow_id in _signal_targets(session_factory, event, cache):
         try:
             await client.get_workflow_handle(workflow_id).signal(name, arg)

@@ -19,6 +19,7 @@ class ReplySignal:
 class EventSignal:
     kind: str  # an EventKind value, or "task.completed" from the portal
     entity_id: int | None = None
+    event_id: int | None = None  # the DomainEvent's id: a repeated delivery of one event carries the same id
 
 
 @dataclass

@@ -22,10 +22,12 @@ def on_reply(state: RunState, intent: str, message_id: int | None = None) -> Run
     return replace(state, reply=intent, last_reply=intent, replies_seen=seen)
 
 
-def on_event(definition: JourneyDefinition, state: RunState, kind: str, entity_id: int | None) -> RunState:
+def on_event(definition: JourneyDefinition, state: RunState, kind: str, entity_id: int | None,
+             event_id: int | None = None) -> RunState:
     """Goals complete the run, exit events end it, a moved appointment re-plans anchors, a confirmation is noted."""
     if state.finished:
         return state
+    state = replace(state, events_seen=(*state.events_seen, (kind, entity_id, event_id)))
     if kind in definition.goals:
         return finish(log(state, "goal", "reached", kind), "completed", f"goal reached: {kind}")
     if kind == TASK_COMPLETED:
@@ -41,6 +43,15 @@ def on_event(definition: JourneyDefinition, state: RunState, kind: str, entity_i
     if kind == "appointment.confirmed":
         return replace(state, facts={**state.facts, "appointment.confirmed": True})
     return state
+
+
+def repeated_event(state: RunState, kind: str, entity_id: int | None, event_id: int | None = None) -> bool:
+    """The dispatcher may deliver an event twice after a crash: same kind, entity and event id as one received.
+
+    Without an event id, the same kind and entity count as a repeat; with ids, a second real change of the same
+    appointment (moved again) is a new event.
+    """
+    return (kind, entity_id, event_id) in state.events_seen
 
 
 def _about_this_appointment(state: RunState, kind: str, entity_id: int | None) -> bool:

@@ -39,6 +39,7 @@ class RunState:
     last_reply: str | None = None  # intent of the reply since the last send (for conditions)
     events: tuple[str, ...] = ()  # event kinds received during the run
     replies_seen: tuple[int, ...] = ()  # message ids of replies already taken (a repeated signal is ignored)
+    events_seen: tuple[tuple[str, int | None, int | None], ...] = ()  # (kind, entity id, event id) received
     deferrals: int = 0
     not_before: datetime | None = None
     task_id: int | None = None

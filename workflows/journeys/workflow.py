@@ -30,6 +30,8 @@ with workflow.unsafe.imports_passed_through():
     )
 
 LEAN_RUNS = "records-ride-with-effects-and-local-db-steps"
+# A repeated event signal used to be applied again (a moved appointment refreshed the facts twice).
+IGNORE_REPEATED_EVENTS = "ignore-repeated-event-signals"
 # Actions whose activity writes the pending record itself, in lean runs.
 _CARRIES_RECORD = (planner.SendAction, planner.TaskAction, planner.AwardAction, planner.FinishAction)
 RETRY = RetryPolicy(initial_interval=timedelta(seconds=2), backoff_coefficient=2.0,
@@ -145,6 +147,9 @@ class JourneyWorkflow:
     def _drain_inbox(self) -> None:
         while self._inbox:
             name, *args = self._inbox.pop(0)
+            if name == "event" and planner_signals.repeated_event(self._state, *args) \
+                    and workflow.patched(IGNORE_REPEATED_EVENTS):
+                continue  # the dispatcher delivered this event again after a crash (replies: see on_reply)
             self._state = planner_signals.apply_signal(self._definition, self._state, name, tuple(args),
                                                        workflow.now())
 
@@ -168,7 +173,7 @@ class JourneyWorkflow:
 
     @workflow.signal
     def event_received(self, signal: EventSignal) -> None:
-        self._inbox.append(("event", signal.kind, signal.entity_id))
+        self._inbox.append(("event", signal.kind, signal.entity_id, signal.event_id))
 
     @workflow.signal
     def pause(self) -> None:
