@@ -25,6 +25,7 @@ _PAGES: list[PageSpec] = []
 _NAV: list[tuple[str, str, Sequence[str]]] = [
     ("Dashboard", routes.DASHBOARD, KPI_STAFF),
     ("Appointments", routes.APPOINTMENTS, ALL_STAFF),
+    ("Tasks", routes.TASKS, ALL_STAFF),
     ("Patients", routes.PATIENTS, ALL_STAFF),
     ("Journeys", routes.JOURNEYS, JOURNEY_STAFF),
     ("Outbox", routes.OUTBOX, ALL_STAFF),

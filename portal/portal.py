@@ -3,6 +3,7 @@ import reflex as rx
 
 from portal.layout import registered_pages
 from portal.pages import appointments, dashboard, journeys, login, outbox, patient_timeline, patients  # noqa: F401
+from portal.pages import tasks  # noqa: F401
 
 app = rx.App()
 

@@ -8,6 +8,7 @@ APPOINTMENTS = "/appointments"
 JOURNEYS = "/journeys"
 JOURNEY_RUNS = "/journeys/[journey_id]"
 OUTBOX = "/outbox"
+TASKS = "/tasks"
 DASHBOARD = "/"
 
 HOME_AFTER_LOGIN = APPOINTMENTS
