@@ -46,6 +46,7 @@ class DispatchReport:
     enrolled: int = 0
     already_enrolled: int = 0
     not_enrolled: int = 0  # the journey's entry rules said no
+    refused: list[tuple[int, int, str]] = field(default_factory=list)  # (event id, journey id, entry rules' reason)
     signalled: int = 0
     failed_events: list[int] = field(default_factory=list)  # left undispatched, retried on the next pass
 
@@ -88,6 +89,7 @@ async def _enrol_for(client: Client, session_factory: Callable, event: DomainEve
             report.already_enrolled += 1
         else:
             report.not_enrolled += 1
+            report.refused.append((event.id, journey_id, outcome.reason))
 
 
 def _listens(version: JourneyVersion, kind: str, cache: dict[int, frozenset[str]]) -> bool:

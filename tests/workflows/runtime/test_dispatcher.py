@@ -256,6 +256,25 @@ async def test_a_closed_task_reaches_only_the_run_that_created_it(worker, engine
     assert _undispatched(engine) == []
 
 
+async def test_the_report_names_each_refusal_with_its_event_and_journey(worker, engine, session_factory, clinic):
+    client, queue = worker
+    practice, _, _, appts = clinic
+    with Session(engine, expire_on_commit=False) as s:
+        picky = make_journey(s, s.get(Practice, practice.id), key=f"picky_{uuid.uuid4().hex[:8]}",
+                             trigger="appointment.completed")
+        publish(session=s, journey_id=picky.id, definition={
+            **WAIT_THEN_END, "entry": {"reentry": "always",
+                                       "segment": {"field": "patient.anxious", "op": "eq", "value": True}}})
+        s.commit()
+    _complete(engine, appts[0].id)
+    [event_id] = _undispatched(engine)
+
+    report = await dispatch_pending(client=client, session_factory=session_factory, task_queue=queue)
+
+    assert (report.enrolled, report.not_enrolled) == (1, 1)
+    assert report.refused == [(event_id, picky.id, "not in the segment: patient.anxious eq true")]
+
+
 async def test_events_no_active_journey_listens_to_only_get_marked(worker, engine, session_factory, clinic):
     client, queue = worker
     practice, _, patients, _ = clinic
