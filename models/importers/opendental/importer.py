@@ -49,8 +49,10 @@ def import_opendental(*, engine: Engine, path: Path, practice_id: int | None = N
     """
     started = time.monotonic()
     path = Path(path)
-    if not path.is_file():
+    if not path.exists():
         raise OpenDentalImportError(path.name, None, "no such file")
+    if path.is_dir():
+        raise OpenDentalImportError(path.name, None, "this is a folder, not an export file")
     dump = read_dump(path, progress, on_statements)
     with Session(engine, expire_on_commit=False) as session, session.begin():
         practice = _find_practice(session, practice_id, dump.name)

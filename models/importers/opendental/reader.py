@@ -31,6 +31,7 @@ class Dump:
     rows: dict[str, list[SourceRow]] = field(default_factory=dict)
     counts: Counter = field(default_factory=Counter)  # rows read per table, every table
     statements: int = 0
+    bytes_read: int = 0  # what was actually read: /dev/null or a pipe has no size to stat
 
 
 def _foreign_key_checks(words: tuple[str, ...]) -> str | None:
@@ -49,6 +50,7 @@ def read_dump(path: Path, progress: Callable[[int, int], None] | None = None,
     last_line = 0
 
     def on_bytes(done: int) -> None:
+        dump.bytes_read = done
         if progress is not None:
             progress(done, dump.size)
         if on_statements is not None:
@@ -75,6 +77,8 @@ def read_dump(path: Path, progress: Callable[[int, int], None] | None = None,
 
 
 def _check_complete(dump: Dump, opened_at: int | None, closed: bool, last_line: int) -> None:
+    if dump.bytes_read == 0:
+        raise OpenDentalImportError(dump.name, None, "the file is empty")
     if dump.statements == 0:
         raise OpenDentalImportError(dump.name, None, "the file holds no SQL statements: this is not an Open Dental export")
     if opened_at is not None and not closed:

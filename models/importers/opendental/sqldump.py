@@ -33,6 +33,10 @@ _TOKEN = re.compile(
     re.VERBOSE | re.DOTALL,
 )
 _OPENERS = ("'", '"', "`", "/*")  # a token that can span lines: unfinished at the end means the file was cut
+# Words a MySQL script's statements start with: an unfinished statement starting otherwise was never SQL (a line of
+# text such as a host name), not a cut export.
+_STATEMENT_WORDS = frozenset({"INSERT", "REPLACE", "SET", "CREATE", "DROP", "ALTER", "LOCK", "UNLOCK", "USE", "START",
+                              "BEGIN", "COMMIT", "ROLLBACK", "TRUNCATE", "DELETE", "UPDATE", "SELECT", "DELIMITER"})
 _ESCAPES = {"0": "\0", "b": "\b", "n": "\n", "r": "\r", "t": "\t", "Z": "\x1a", "%": "\\%", "_": "\\_"}
 _ESCAPE = re.compile(r"\\(.)|''|\"\"", re.DOTALL)
 _COLUMNS = re.compile(r"\(([^()'\"\n;]*)\)")
@@ -118,6 +122,8 @@ def _check_end(rest: str, line: int, tokens: list[Token], name: str) -> None:
         if stripped.startswith(_OPENERS):
             raise OpenDentalImportError(name, line, "the file ends inside a quoted value or comment (is it truncated?)")
         raise OpenDentalImportError(name, line, f"unexpected character {stripped[0]!r}: this is not a MySQL INSERT script")
+    if tokens and tokens[0][1].upper() not in _STATEMENT_WORDS:
+        raise OpenDentalImportError(name, tokens[0][2], "the text is not SQL: this is not an Open Dental export")
     if tokens:
         raise OpenDentalImportError(
             name, tokens[0][2], "the file ends in the middle of this statement (no closing ';'; is it truncated?)")

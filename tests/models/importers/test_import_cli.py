@@ -50,3 +50,8 @@ def test_cli_rejects_a_file_that_is_not_an_export_with_exit_code_2(cli_database,
     assert captured.err == ("error: Patient-example.json, line 1: unexpected character '{': "
                             "this is not a MySQL INSERT script\n")
     assert "Traceback" not in captured.out + captured.err
+
+
+def test_cli_says_dev_null_is_empty_rather_than_missing(cli_database, capsys):
+    assert main(["import", "opendental", "/dev/null"]) == 2
+    assert capsys.readouterr().err == "error: null: the file is empty\n"

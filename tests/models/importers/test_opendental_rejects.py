@@ -1,6 +1,8 @@
 """Bad input is refused whole: a clear message (file, line, problem, no patient data) and nothing written."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from sqlmodel import select
 
@@ -130,3 +132,22 @@ def test_several_practices_need_a_practice_id(engine, session, tmp_path):
 def test_missing_file_is_a_clear_error(engine, tmp_path):
     with pytest.raises(OpenDentalImportError, match=r"^nope.sql: no such file$"):
         import_opendental(engine=engine, path=tmp_path / "nope.sql")
+
+
+def test_an_empty_file_is_called_empty(engine, tmp_path):
+    empty = tmp_path / "empty.sql"
+    empty.write_bytes(b"")
+    assert _import_error(engine, empty) == "empty.sql: the file is empty"
+    assert _import_error(engine, Path("/dev/null")) == "null: the file is empty"
+    assert _nothing_written(engine)
+
+
+def test_a_line_of_plain_text_is_not_an_export_rather_than_a_truncated_one(engine, tmp_path):
+    hostname = tmp_path / "hostname"
+    hostname.write_text("frontdesk01\n", encoding="utf-8")
+    assert _import_error(engine, hostname) == "hostname, line 1: the text is not SQL: this is not an Open Dental export"
+    assert _nothing_written(engine)
+
+
+def test_a_folder_is_not_an_export_file(engine, tmp_path):
+    assert _import_error(engine, tmp_path) == f"{tmp_path.name}: this is a folder, not an export file"
