@@ -30,6 +30,11 @@ def local_moment(moment: datetime, tz: ZoneInfo, *, with_year: bool = True) -> s
     return f"{local_day(local.date(), with_year=with_year)}, {clock(local)}"
 
 
+def zoned_moment(moment: datetime, tz: ZoneInfo) -> str:
+    """local_moment with the zone's abbreviation, for text read away from the portal: 'Thu 3 Dec 2026, 1:37 PM CST'."""
+    return f"{local_moment(moment, tz)} {moment.astimezone(tz).tzname()}"
+
+
 def localize_timestamps(text: str, tz: ZoneInfo, *, year: int | None = None) -> str:
     """Every aware ISO timestamp in `text` on the practice's clock; the year is left out when it is `year`."""
     def local(match: re.Match) -> str:

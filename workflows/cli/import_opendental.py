@@ -12,6 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from models.db import get_engine
 from models.importers.opendental import ImportSummary, OpenDentalImportError, import_opendental
 from models.migrate import upgrade
+from workflows.cli.console import console as make_console
 
 # Our tables first, in the order they are written; then lookups and the tables we only count.
 _FIRST = ("patient", "appointment", "procedurelog", "treatplan", "recall", "commlog", "consent",
@@ -53,7 +54,7 @@ def _import_with_progress(path: Path, practice_id: int | None, console: Console)
 
 
 def run(args) -> int:  # noqa: ANN001
-    console = Console()
+    console = make_console()
     path = Path(args.file)
     try:
         upgrade()

@@ -5,7 +5,6 @@ import json
 import sys
 from datetime import date, timedelta
 
-from rich.console import Console
 from rich.table import Table
 from sqlmodel import select
 
@@ -13,6 +12,7 @@ from models.db import session_scope
 from models.kpis import kpi_report
 from models.kpis.report import practice_today
 from models.tables import Practice
+from workflows.cli.console import console
 
 
 class PeriodError(ValueError):
@@ -41,7 +41,7 @@ def _print_table(report: dict) -> None:
     table.add_column("value", justify="right")
     for label, value in _rows(report):
         table.add_row(label, value)
-    Console().print(table)
+    console().print(table)
 
 
 def _pct(rate: float | None) -> str:

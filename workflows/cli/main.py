@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
 from workflows.cli.journeys.parser import add_journeys
@@ -56,14 +57,31 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# What a shell reports for a tool stopped by SIGPIPE (128 + 13), e.g. `prm journeys show KEY | head`.
+EXIT_READER_GONE = 141
+
+
+def _reader_went_away() -> int:
+    """The reader closed the pipe: stop quietly, as Unix tools do, instead of a BrokenPipeError traceback."""
+    # Python flushes stdout once more at exit; pointing it at /dev/null keeps that flush from failing again.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+    return EXIT_READER_GONE
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     module_name, func_name = args.handler.split(":")
     handler = getattr(importlib.import_module(module_name), func_name)
     try:
-        return int(handler(args) or 0)
+        code = int(handler(args) or 0)
+        sys.stdout.flush()  # a closed pipe shows up here rather than in the interpreter's exit flush
+        return code
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        return _reader_went_away()
 
 
 if __name__ == "__main__":

@@ -2,13 +2,16 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
-from rich.console import Console
 from rich.table import Table
 from sqlmodel import Session, select
 
 from models.db import session_scope
-from models.tables import Message
+from models.queries.local_time import zoned_moment
+from models.tables import Message, Practice
+from workflows.cli.console import console
 
 FIELDS = ("id", "patient_id", "direction", "channel", "status", "reason", "subject", "body", "created_at")
 
@@ -19,15 +22,23 @@ def recent_messages(*, session: Session, limit: int = 50) -> list[dict]:
     return [{**{name: getattr(m, name) for name in FIELDS[:-1]}, "created_at": m.created_at.isoformat()} for m in rows]
 
 
-def _print_table(messages: list[dict]) -> None:
+def practice_zones(*, session: Session, message_ids: list[int]) -> dict[int, ZoneInfo]:
+    """Message id -> the time zone of its practice: the table shows times as the practice's portal does."""
+    rows = session.exec(select(Message.id, Practice.timezone).join(Practice, Practice.id == Message.practice_id)
+                        .where(Message.id.in_(message_ids))).all()
+    return {message_id: ZoneInfo(zone) for message_id, zone in rows}
+
+
+def _print_table(messages: list[dict], zones: dict[int, ZoneInfo]) -> None:
     table = Table(title=f"Outbox: {len(messages)} latest messages", show_lines=False)
-    for column in ("id", "when (UTC)", "dir", "channel", "status", "patient", "subject / text", "reason"):
+    for column in ("id", "when", "dir", "channel", "status", "patient", "subject / text", "reason"):
         table.add_column(column)
     for m in messages:
         text = m["subject"] or (m["body"].splitlines() or [""])[0]
-        table.add_row(str(m["id"]), m["created_at"][:19].replace("T", " "), m["direction"], m["channel"], m["status"],
+        when = zoned_moment(datetime.fromisoformat(m["created_at"]), zones[m["id"]])
+        table.add_row(str(m["id"]), when, m["direction"], m["channel"], m["status"],
                       str(m["patient_id"] or ""), text[:60], m["reason"][:50])
-    Console().print(table)
+    console().print(table)
 
 
 def run(args) -> int:  # noqa: ANN001
@@ -36,8 +47,9 @@ def run(args) -> int:  # noqa: ANN001
         return 2
     with session_scope() as session:
         messages = recent_messages(session=session, limit=args.limit)
+        zones = practice_zones(session=session, message_ids=[m["id"] for m in messages])
     if args.json:
         print(json.dumps(messages, indent=2))
     else:
-        _print_table(messages)
+        _print_table(messages, zones)
     return 0

@@ -10,12 +10,12 @@ import sys
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from rich.console import Console
 from rich.table import Table
 
 from models.db import session_scope
 from models.tables import AuditLog, Patient, Practice
 from models.types import utcnow
+from workflows.cli.console import console
 from workflows.journeys.simulate import PlannedStep, simulate
 
 
@@ -61,4 +61,4 @@ def _print(steps: list[PlannedStep], journey: str, patient_id: int) -> None:
         elif step.kind == "task":
             detail = f"{step.text}\n{step.reason}"
         table.add_row(step.local_time, step.step_id, step.kind, step.outcome, detail)
-    Console().print(table)
+    console().print(table)

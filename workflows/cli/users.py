@@ -4,13 +4,13 @@ from __future__ import annotations
 import getpass
 import sys
 
-from rich.console import Console
 from rich.table import Table
 from sqlmodel import Session, delete, select
 
 from models.auth import MIN_PASSWORD_LENGTH, create_user, hash_password
 from models.db import session_scope
 from models.tables import AuditLog, Practice, StaffSession, StaffUser
+from workflows.cli.console import console
 
 
 class UserCommandError(Exception):
@@ -51,7 +51,7 @@ def list_users(session: Session) -> None:
         table.add_column(column)
     for user in session.exec(select(StaffUser).order_by(StaffUser.email)):
         table.add_row(user.email, user.full_name, user.role, "yes" if user.active else "no")
-    Console().print(table)
+    console().print(table)
 
 
 def add_user(session: Session, *, email: str | None, name: str, role: str) -> StaffUser:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 
-from rich.console import Console
 from rich.table import Table
 from sqlmodel import Session, select
 
 from models.db import session_scope
 from models.queries.journeys import journey_overview
 from models.tables import Journey, JourneyVersion
+from workflows.cli.console import console
 from workflows.cli.journeys.common import counts_text, journey_by_key, reports_errors, resolve_practice
 
 
@@ -48,7 +48,7 @@ def list_journeys(args) -> int:  # noqa: ANN001
     for j in journeys:
         table.add_row(j["key"], j["name"], j["trigger"], j["status"],
                       str(j["version"]) if j["version"] is not None else "draft", counts_text(j["runs"]))
-    Console().print(table)
+    console().print(table)
     return 0
 
 
@@ -59,13 +59,13 @@ def show_journey(args) -> int:  # noqa: ANN001
     if args.json:
         print(json.dumps(detail, indent=2))
         return 0
-    console = Console()
-    console.print(f"{detail['key']}: {detail['name']} ({detail['status']}, trigger {detail['trigger']})",
+    out = console()
+    out.print(f"{detail['key']}: {detail['name']} ({detail['status']}, trigger {detail['trigger']})",
                   highlight=False)
     if detail["definition"] is None:
-        console.print("no published version yet", highlight=False)
+        out.print("no published version yet", highlight=False)
         return 0
-    console.print(f"definition of version {detail['version']}:", highlight=False)
+    out.print(f"definition of version {detail['version']}:", highlight=False)
     print(json.dumps(detail["definition"], indent=2))
     table = Table(title="versions")
     for column in ("version", "published (UTC)", "by user id"):
@@ -73,5 +73,5 @@ def show_journey(args) -> int:  # noqa: ANN001
     for v in detail["versions"]:
         by = str(v["published_by"]) if v["published_by"] is not None else "-"
         table.add_row(str(v["version"]), v["published_at"][:19].replace("T", " "), by)
-    console.print(table)
+    out.print(table)
     return 0

@@ -5,13 +5,16 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
-from rich.console import Console
 from rich.table import Table
 from sqlmodel import Session, select
 
 from models.db import session_scope
-from models.tables import Enrollment, EnrollmentStatus, JourneyVersion
+from models.queries.local_time import zoned_moment
+from models.tables import Enrollment, EnrollmentStatus, JourneyVersion, Practice
+from workflows.cli.console import console
 from workflows.cli.journeys.common import journey_by_key, reports_errors
 from workflows.cli.journeys.temporal import connect_or_none
 from workflows.journeys.payloads import RunStatus
@@ -51,23 +54,24 @@ async def _live(runs: list[dict]) -> dict[str, RunStatus] | None:
     return None if client is None else await run_statuses(client, running)
 
 
-def _step_text(run: dict) -> str:
+def step_text(run: dict, tz: ZoneInfo) -> str:
+    """The run's step for the table; a wait's end on the practice clock, as the portal shows it, with the zone."""
     if run["step_source"] == "database":
         return f"{run['current_step'] or '-'} (recorded)"
     text = run["current_step"]
     if run["waiting_until"]:
-        text += f" (waiting until {run['waiting_until'][:16].replace('T', ' ')} UTC)"
+        text += f" (waiting until {zoned_moment(datetime.fromisoformat(run['waiting_until']), tz)})"
     return text + (" · paused" if run["paused"] else "")
 
 
-def _print_table(key: str, runs: list[dict]) -> None:
+def _print_table(key: str, runs: list[dict], tz: ZoneInfo) -> None:
     table = Table(title=f"Runs of {key}: {len(runs)}")
     for column in ("workflow id", "patient id", "version", "status", "current step", "exit reason"):
         table.add_column(column)
     for run in runs:
         table.add_row(run["workflow_id"], str(run["patient_id"]), str(run["version"]), run["status"],
-                      _step_text(run), run["exit_reason"])
-    Console().print(table)
+                      step_text(run, tz), run["exit_reason"])
+    console().print(table)
 
 
 @reports_errors
@@ -75,6 +79,7 @@ def list_runs(args) -> int:  # noqa: ANN001
     with session_scope() as session:
         journey = journey_by_key(session, args.practice_id, args.key)
         runs = enrollment_rows(session=session, journey_id=journey.id, status=args.status, limit=args.limit)
+        tz = ZoneInfo(session.get(Practice, journey.practice_id).timezone)
     live = asyncio.run(_live(runs))
     if live is None:
         print("prm journeys: Temporal is not reachable; current steps are as last recorded in the database",
@@ -83,5 +88,5 @@ def list_runs(args) -> int:  # noqa: ANN001
     if args.json:
         print(json.dumps(runs, indent=2))
     else:
-        _print_table(args.key, runs)
+        _print_table(args.key, runs, tz)
     return 0
