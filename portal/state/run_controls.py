@@ -8,7 +8,7 @@ from portal.roles import JOURNEY_STAFF
 from portal.state.journeys import JourneysState
 
 
-def stop_summary(running: int) -> str:
+def stop_confirmation(running: int) -> str:
     """What stopping will do, for the confirmation."""
     runs = "No run is running" if running == 0 else f"{running} running run{'s' if running != 1 else ''} will end"
     return f"{runs}; nobody new enters the journey. This cannot be undone."
@@ -34,15 +34,14 @@ class RunControlsState(JourneysState):
         """Reload what the page shows: one journey's runs, or the list."""
         return JourneysState.load_runs if self._journey_id() is not None else JourneysState.load_list
 
-    @rx.event
-    def close_dialogs(self):
+    def _close_dialogs(self) -> None:
         self.cancel_id, self.cancel_reason, self.skip_id, self.skip_steps, self.skip_step = "", "", "", [], ""
         self.stop_id, self.stop_title, self.stop_summary, self.stop_reason = "", "", "", ""
 
     @rx.event
     def dialog_open_changed(self, is_open: bool):
         if not is_open and not self.busy:
-            self.close_dialogs()
+            self._close_dialogs()
 
     async def _act(self, workflow_id: str, action: str, *, step_id: str = "", reason: str = ""):  # noqa: ANN202
         """Run the action (the caller has shown busy), close the dialog, toast and reload the runs."""
@@ -53,7 +52,7 @@ class RunControlsState(JourneysState):
                                         step_id=step_id, reason=reason)
         finally:
             self.busy = False
-        self.close_dialogs()
+        self._close_dialogs()
         return [_toast(outcome), self._refresh()]
 
     @rx.event
@@ -70,7 +69,7 @@ class RunControlsState(JourneysState):
 
     @rx.event
     def open_cancel(self, workflow_id: str):
-        self.close_dialogs()
+        self._close_dialogs()
         self.cancel_id = workflow_id
 
     @rx.event
@@ -90,7 +89,7 @@ class RunControlsState(JourneysState):
     def open_skip(self, workflow_id: str):
         from portal.journey_actions import skip_choices
 
-        self.close_dialogs()
+        self._close_dialogs()
         steps = skip_choices(user=self._staff(JOURNEY_STAFF), workflow_id=workflow_id)
         if not isinstance(steps, list):
             return [_toast(steps), self._refresh()]
@@ -111,12 +110,12 @@ class RunControlsState(JourneysState):
     def open_stop(self, journey_id: int, name: str):
         from portal.journey_actions import running_count
 
-        self.close_dialogs()
+        self._close_dialogs()
         running = running_count(user=self._staff(JOURNEY_STAFF), journey_id=journey_id)
         if not isinstance(running, int):
             return [_toast(running), self._refresh()]
         self.stop_id, self.stop_title = str(journey_id), f"Stop {name}"
-        self.stop_summary = stop_summary(running)
+        self.stop_summary = stop_confirmation(running)
         return None
 
     @rx.event
@@ -137,5 +136,5 @@ class RunControlsState(JourneysState):
                                              reason=self.stop_reason)
         finally:
             self.busy = False
-        self.close_dialogs()
+        self._close_dialogs()
         yield [_toast(outcome), self._refresh()]
