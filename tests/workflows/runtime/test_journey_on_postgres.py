@@ -22,6 +22,8 @@ from workflows.journeys.activities import JourneyActivities
 from workflows.journeys.payloads import ReplySignal, SendRequest
 from workflows.journeys.workflow import JourneyWorkflow
 
+RUN_TIMEOUT_S = 120  # real seconds: a broken run (activity failing forever) fails the test instead of hanging it
+
 
 @pytest.fixture
 def pg_engine():
@@ -54,6 +56,10 @@ async def _completed_visit(env, session):
     return enrol(session, journeys["review_request"], patient.id, f"appointment:{appointment.id}", now)
 
 
+async def _result(handle) -> str:
+    return await asyncio.wait_for(handle.result(), RUN_TIMEOUT_S)
+
+
 def _messages(session, enrollment_id):
     session.expire_all()
     rows = session.exec(select(Message).where(Message.enrollment_id == enrollment_id).order_by(Message.id)).all()
@@ -83,7 +89,7 @@ async def test_a_reply_on_postgres_leaves_exactly_one_review_request_sent(
         status = await handle.query(JourneyWorkflow.status)
         assert (status.step_id, status.finished) == ("await_reply", False)
         await handle.signal(JourneyWorkflow.reply_received, ReplySignal(message_id=1, intent="other"))
-        assert await handle.result() == "completed"
+        assert await _result(handle) == "completed"
 
     key = f"enr{enrollment.id}:ask:1"
     assert _messages(pg_session, enrollment.id) == [("ask", "review_request", "sms", "sent", key)]
@@ -105,7 +111,7 @@ async def test_a_retried_send_activity_on_postgres_delivers_each_message_once(
     async with journey_worker(time_skipping_env, pg_session_factory, {"sms": sender},
                               activities_class=CrashAfterSendActivities) as queue:
         handle = await start_run(time_skipping_env, enrollment, queue)
-        assert await handle.result() == "completed"
+        assert await _result(handle) == "completed"
 
     keys = [f"enr{enrollment.id}:ask:1", f"enr{enrollment.id}:remind:1"]
     assert CrashAfterSendActivities.crashes[-2:] == keys  # each send's first attempt died after delivering
