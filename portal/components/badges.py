@@ -13,7 +13,8 @@ _COLOURS = {
 
 
 def status_badge(status: rx.Var | str) -> rx.Component:
-    """A coloured badge for any status string (unknown statuses are gray)."""
+    """A coloured badge for any status string (unknown ones, e.g. a step's "timed_out", gray and in words)."""
+    words = status.replace("_", " ") if isinstance(status, str) else status.to(str).replace("_", " ")
     return rx.match(status, *[(name, rx.badge(name.replace("_", " "), color_scheme=colour, class_name="status-badge"))
                               for name, colour in _COLOURS.items()],
-                    rx.badge(status, color_scheme="gray", class_name="status-badge"))
+                    rx.badge(words, color_scheme="gray", class_name="status-badge"))
