@@ -142,7 +142,7 @@ def _wait_for_review_request(page: Page, greeting: str) -> None:
         page.click("#refresh-timeline")
         page.wait_for_timeout(2000)
     expect(message).to_have_count(1)
-    expect(message).to_contain_text("Review request after a visit · ask")
+    expect(message).to_contain_text("Review request after a visit · Ask for a review")
     expect(message.locator(".status-badge")).to_have_text("sent")
 
 
