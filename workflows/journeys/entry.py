@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, select
 
-from models.tables import Enrollment, EnrollmentStatus, Journey, JourneyStatus, JourneyVersion
+from models.tables import Enrollment, EnrollmentStatus, Journey, JourneyStatus, JourneyVersion, Patient
 from workflows.journeys.conditions import describe, evaluate
 from workflows.journeys.definition import EntryRules, published_definition
 from workflows.journeys.facts import load_facts
@@ -43,18 +43,28 @@ def decide_entry(*, session: Session, journey: Journey, version: JourneyVersion,
     if session.exec(select(Enrollment.id).where(Enrollment.workflow_id == workflow_id)).first() is not None:
         return EntryDecision(False, "already enrolled for this trigger")
     definition = published_definition(version.definition)
-    try:
-        facts = load_facts(session=session, patient_id=patient_id, trigger_ref=trigger_ref, now=now)
-    except LookupError:
+    if session.get(Patient, patient_id) is None:
         return EntryDecision(False, "patient not found")
-    if definition.trigger.when is not None and not evaluate(definition.trigger.when, facts):
-        return EntryDecision(False, f"trigger condition not met: {describe(definition.trigger.when)}")
-    if definition.entry.segment is not None and not evaluate(definition.entry.segment, facts):
-        return EntryDecision(False, f"not in the segment: {describe(definition.entry.segment)}")
+    refusal = _condition_refusal(session, definition, patient_id, trigger_ref, now)
+    if refusal:
+        return EntryDecision(False, refusal)
     rows = session.exec(select(Enrollment.journey_id, Enrollment.status, Enrollment.started_at)
                         .where(Enrollment.patient_id == patient_id)).all()
     past = [PastEnrollment(journey_id, status, started_at) for journey_id, status, started_at in rows]
     return entry_verdict(definition.entry, journey_id=journey.id, past=past, now=now)
+
+
+def _condition_refusal(session: Session, definition, patient_id: int, trigger_ref: str, now: datetime) -> str:
+    """Why the trigger condition or the segment keeps the patient out; the facts are loaded only if one exists."""
+    when, segment = definition.trigger.when, definition.entry.segment
+    if when is None and segment is None:
+        return ""
+    facts = load_facts(session=session, patient_id=patient_id, trigger_ref=trigger_ref, now=now)
+    if when is not None and not evaluate(when, facts):
+        return f"trigger condition not met: {describe(when)}"
+    if segment is not None and not evaluate(segment, facts):
+        return f"not in the segment: {describe(segment)}"
+    return ""
 
 
 def entry_verdict(rules: EntryRules, *, journey_id: int, past: Sequence[PastEnrollment],

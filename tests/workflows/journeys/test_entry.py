@@ -8,7 +8,8 @@ import pytest
 from models.tables import Procedure, Referral
 from tests.factories import make_appointment, make_patient, make_practice
 from tests.workflows.journeys.helpers import enrol, install
-from workflows.journeys.definition import EntryRules
+from workflows.journeys import entry
+from workflows.journeys.definition import EntryRules, published_definition
 from workflows.journeys.entry import PastEnrollment, decide_entry, entry_verdict, workflow_id_for
 from workflows.journeys.versions import latest_version, set_journey_status
 
@@ -139,3 +140,24 @@ def test_trigger_facts_of_another_patients_row_are_ignored(session, practice_wit
 
     facts = load_facts(session=session, patient_id=anxious.id, trigger_ref=f"appointment:{foreign.id}", now=NOW)
     assert "appointment.id" not in facts and "appointment.procedure_codes" not in facts
+
+
+def test_an_unknown_patient_is_not_enrolled(session, practice_with_journeys):
+    _, journeys = practice_with_journeys
+    assert _decide(session, journeys["review_request"], 99999, "appointment:1") == (False, "patient not found")
+
+
+def test_a_journey_without_conditions_decides_entry_without_loading_the_patients_facts(
+        session, practice_with_journeys, monkeypatch):
+    practice, journeys = practice_with_journeys
+    patient = make_patient(session, practice)
+    visit = make_appointment(session, patient, start=NOW - timedelta(hours=1), status="completed")
+    journey = journeys["review_request"]
+    definition = published_definition(latest_version(session=session, journey_id=journey.id).definition)
+    assert (definition.trigger.when, definition.entry.segment) == (None, None)
+
+    def no_facts(**_kwargs):
+        raise AssertionError("facts loaded although no condition reads them")
+
+    monkeypatch.setattr(entry, "load_facts", no_facts)
+    assert _decide(session, journey, patient.id, f"appointment:{visit.id}") == (True, "enrolled")
