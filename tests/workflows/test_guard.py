@@ -63,6 +63,20 @@ CASES = [
      GuardDecision("suppress", "not sent: appointment was moved")),
     ("consent_wins_over_caps", dict(consent_ok=False, consent_reason="no SMS consent on file", sent_to_patient_7d=9),
      GuardDecision("suppress", "not sent: no SMS consent on file")),
+    ("review_request_to_a_child_is_suppressed", dict(message_type="review", patient_age=12),
+     GuardDecision("suppress", "not sent: patient is under 18")),
+    ("marketing_to_a_seventeen_year_old_is_suppressed", dict(message_type="marketing", patient_age=17),
+     GuardDecision("suppress", "not sent: patient is under 18")),
+    ("review_request_to_an_eighteen_year_old_sends", dict(message_type="review", patient_age=18),
+     GuardDecision("send", "ok to send")),
+    ("review_request_with_unknown_age_sends", dict(message_type="review", patient_age=None),
+     GuardDecision("send", "ok to send")),
+    ("reminder_to_a_child_sends", dict(message_type="reminder", patient_age=12), GuardDecision("send", "ok to send")),
+    ("confirmation_to_a_child_sends", dict(message_type="confirmation", patient_age=9),
+     GuardDecision("send", "ok to send")),
+    ("age_wins_over_consent", dict(message_type="review", patient_age=12, consent_ok=False,
+                                   consent_reason="no SMS consent on file"),
+     GuardDecision("suppress", "not sent: patient is under 18")),
 ]
 
 

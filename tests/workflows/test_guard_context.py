@@ -194,3 +194,27 @@ def test_reasons_name_rules_never_the_patient(session):
     assert reasons[0] == "not sent: no mobile number"
     assert reasons[1].startswith("not sent: opted out of email on ")
     assert not any("Zebedee" in r or "zeb@" in r for r in reasons)
+
+
+@pytest.mark.parametrize(("birthdate", "now", "expected"), [
+    # 17 years and 364 days old on the patient's date: the review request is not sent
+    (date(2008, 11, 4), NOW, GuardDecision("suppress", "not sent: patient is under 18")),
+    # the 18th birthday is today: it is
+    (date(2008, 11, 3), NOW, GuardDecision("send", "ok to send")),
+    # 04:00 UTC on 4 Nov is still 3 Nov (22:00) in Chicago: the birthday has not come yet where the patient lives
+    (date(2008, 11, 4), datetime(2026, 11, 4, 4, 0, tzinfo=UTC), GuardDecision("suppress",
+                                                                              "not sent: patient is under 18")),
+    (None, NOW, GuardDecision("send", "ok to send")),
+])
+def test_review_requests_wait_for_the_18th_birthday_on_the_patients_local_date(session, birthdate, now, expected):
+    practice = make_practice(session, send_window_start="00:00", send_window_end="23:59")
+    patient = make_patient(session, practice, birthdate=birthdate)
+    ctx = context(session, patient, message_type="review", now=now)
+    assert check_send(ctx) == expected
+
+
+def test_reminders_still_reach_a_child(session):
+    practice = make_practice(session)
+    child = make_patient(session, practice, birthdate=date(2014, 6, 1))
+    ctx = context(session, child, message_type="reminder")
+    assert (ctx.patient_age, check_send(ctx)) == (12, GuardDecision("send", "ok to send"))

@@ -5,7 +5,7 @@ decisions, the workflow (through an activity) and the dry-run, so all three see 
 """
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -15,6 +15,7 @@ from sqlmodel import Session, select
 from models.tables import (
     Appointment, AppointmentStatus, Patient, Practice, Procedure, Recall, Referral, Task, TreatmentPlan,
 )
+from workflows.journeys.send_facts import age_on
 from workflows.journeys.send_window import resolve_timezone
 
 
@@ -53,7 +54,7 @@ def patient_facts(*, session: Session, patient: Patient, practice: Practice, now
         "patient.id": patient.id,
         "patient.tz": tz,
         "patient.anxious": bool(patient.anxious),
-        "patient.age": _age(patient.birthdate, today),
+        "patient.age": age_on(patient.birthdate, today),
         "patient.birthday": patient.birthdate.strftime("%m-%d") if patient.birthdate else None,
         "patient.preferred_channel": patient.preferred_channel,
         "patient.language": patient.language,
@@ -65,12 +66,6 @@ def patient_facts(*, session: Session, patient: Patient, practice: Practice, now
         "patient.referred": referral is not None,
         "referrer.id": referral.referrer_patient_id if referral else None,
     }
-
-
-def _age(birthdate: date | None, today: date) -> int | None:
-    if birthdate is None:
-        return None
-    return today.year - birthdate.year - ((today.month, today.day) < (birthdate.month, birthdate.day))
 
 
 def _trigger_facts(*, session: Session, patient: Patient, kind: str, entity_id: int | None,

@@ -2,12 +2,14 @@
 
 Order of checks (the first that fails decides):
 1. the fact the message speaks of is still true (appointment not cancelled, moved, completed ...) -> suppress;
-2. consent and opt-out for the channel and message type (see models/consent.py for precedence) -> suppress;
-3. a contact point on that channel -> suppress;
-4. frequency caps per patient and per household over 7 days -> SUPPRESS, not defer: deferring would pile the
+2. review and marketing messages (review requests, referral thank-yous, birthday offers) never go to patients
+   under 18 on their own local date (unknown birthdate: allowed); reminders and confirmations do -> suppress;
+3. consent and opt-out for the channel and message type (see models/consent.py for precedence) -> suppress;
+4. a contact point on that channel -> suppress;
+5. frequency caps per patient and per household over 7 days -> SUPPRESS, not defer: deferring would pile the
    capped messages up and release them together the next week (defeating the cap), and most would be stale by then;
-5. the step's own window must overlap the practice window -> suppress (a misconfigured step should be seen);
-6. the patient-local send window, closed weekdays and holidays -> DEFER to the next allowed moment.
+6. the step's own window must overlap the practice window -> suppress (a misconfigured step should be seen);
+7. the patient-local send window, closed weekdays and holidays -> DEFER to the next allowed moment.
 Suppressions come first because a message that will never be sent should not wait. After a deferral the caller
 sleeps until `spread_release(not_before, key, ...)` and runs the guard again with a fresh context.
 Reasons are for coordinators and the timeline: they name rules, never the patient.
@@ -24,8 +26,8 @@ from sqlmodel import Session
 from models.consent import consent_allows
 from models.tables import Appointment, Patient, Practice
 from workflows.journeys.send_facts import (
-    appointment_fact, default_appointment_rule, household_ids, missing_contact, patient_fact, sent_in_last_week,
-    upcoming_holidays,
+    ADULT_AGE, age_on, appointment_fact, default_appointment_rule, household_ids, missing_contact, patient_fact,
+    sent_in_last_week, upcoming_holidays,
 )
 from workflows.journeys.send_window import (
     intersect_windows, next_allowed_moment, parse_clock, parse_weekdays, resolve_timezone, spread_release,
@@ -35,6 +37,8 @@ __all__ = ["GuardDecision", "SendContext", "check_send", "load_send_context", "n
            "spread_release"]
 
 Verdict = Literal["send", "defer", "suppress"]
+# Message types that ask something of the patient or promote the practice: not for children's phones or inboxes.
+ADULTS_ONLY_TYPES = frozenset({"review", "marketing"})
 
 
 @dataclass(frozen=True)
@@ -60,6 +64,7 @@ class SendContext:
     fact_reason: str = ""
     step_window_start: time | None = None  # a step may only narrow the practice window
     step_window_end: time | None = None
+    patient_age: int | None = None  # whole years on the patient's local date; None when the birthdate is unknown
 
 
 @dataclass(frozen=True)
@@ -89,6 +94,8 @@ def _refusal(ctx: SendContext) -> str:
     """Why the message must not be sent at all, or "" when nothing forbids it."""
     if not ctx.fact_still_true:
         return ctx.fact_reason or "the message no longer applies"
+    if ctx.message_type in ADULTS_ONLY_TYPES and ctx.patient_age is not None and ctx.patient_age < ADULT_AGE:
+        return f"patient is under {ADULT_AGE}"
     if not ctx.consent_ok:
         return ctx.consent_reason
     if ctx.contact_missing:
@@ -136,6 +143,7 @@ def load_send_context(*, session: Session, patient_id: int, channel: str, messag
         raise ValueError(f"patient {patient_id} not found")
     practice = session.get(Practice, patient.practice_id)
     tz = resolve_timezone(patient.timezone, practice.timezone)
+    local_today = now.astimezone(ZoneInfo(tz)).date()
     consent_ok, consent_reason = consent_allows(session=session, patient_id=patient_id, channel=channel,
                                                 message_type=message_type)
     fact_ok, fact_reason = _fact(session=session, patient=patient, message_type=message_type, now=now,
@@ -144,8 +152,7 @@ def load_send_context(*, session: Session, patient_id: int, channel: str, messag
         now=now, channel=channel, message_type=message_type, patient_tz=tz,
         window_start=parse_clock(practice.send_window_start), window_end=parse_clock(practice.send_window_end),
         closed_weekdays=parse_weekdays(practice.closed_weekdays),
-        holidays=upcoming_holidays(session=session, practice_id=practice.id,
-                                   since=now.astimezone(ZoneInfo(tz)).date()),
+        holidays=upcoming_holidays(session=session, practice_id=practice.id, since=local_today),
         consent_ok=consent_ok, consent_reason=consent_reason, contact_missing=missing_contact(patient, channel),
         sent_to_patient_7d=sent_in_last_week(session=session, patient_ids=[patient.id], now=now),
         sent_to_household_7d=sent_in_last_week(session=session, patient_ids=household_ids(session=session,
@@ -155,6 +162,7 @@ def load_send_context(*, session: Session, patient_id: int, channel: str, messag
         fact_still_true=fact_ok, fact_reason=fact_reason,
         step_window_start=step_window[0] if step_window else None,
         step_window_end=step_window[1] if step_window else None,
+        patient_age=age_on(patient.birthdate, local_today),
     )
 
 

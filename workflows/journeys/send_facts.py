@@ -22,6 +22,14 @@ COMPLETED = "completed"  # the visit happened (review requests)
 ACTIVE = "active"  # neither cancelled nor a no-show (everything else)
 APPOINTMENT_RULES = frozenset({UPCOMING, UNCONFIRMED, COMPLETED, ACTIVE})
 _RULE_BY_MESSAGE_TYPE = {"reminder": UPCOMING, "confirmation": UNCONFIRMED, "review": COMPLETED}
+ADULT_AGE = 18
+
+
+def age_on(birthdate: date | None, today: date) -> int | None:
+    """Age in whole years on `today` (the patient's local date); None when the birthdate is unknown."""
+    if birthdate is None:
+        return None
+    return today.year - birthdate.year - ((today.month, today.day) < (birthdate.month, birthdate.day))
 
 
 def default_appointment_rule(message_type: str) -> str:
