@@ -57,3 +57,27 @@ def format_duration(value: timedelta) -> str:
     clock = "".join(f"{n}{unit}" for n, unit in ((hours, "H"), (minutes, "M"), (seconds, "S")) if n)
     text = f"{sign}P" + (f"{days}D" if days else "") + (f"T{clock}" if clock else "")
     return text if text not in ("P", "-P") else "PT0S"
+
+
+_WEEK = 7 * 86400
+_UNITS = (("day", 86400), ("hour", 3600), ("minute", 60), ("second", 1))
+
+
+def duration_in_words(value: str | timedelta) -> str:
+    """'P3D' -> '3 days', 'P1DT12H' -> '1 day and 12 hours', 'P14D' -> '2 weeks': durations for people to read."""
+    if isinstance(value, str):
+        value = parse_offset(value).total
+    total = int(value.total_seconds())
+    sign, total = ("minus ", -total) if total < 0 else ("", total)
+    if total and total % _WEEK == 0:
+        weeks = total // _WEEK
+        return f"{sign}{weeks} week" + ("" if weeks == 1 else "s")
+    parts = []
+    for name, size in _UNITS:
+        count, total = divmod(total, size)
+        if count:
+            parts.append(f"{count} {name}" + ("" if count == 1 else "s"))
+    if not parts:
+        return "0 minutes"
+    words = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    return sign + words

@@ -7,6 +7,7 @@ from datetime import datetime
 from workflows.journeys.definition import (
     AwardPointsStep, BranchStep, JourneyDefinition, SendStep, TaskStep, WaitForStep, WaitStep, WaitUntilStep,
 )
+from workflows.journeys.durations import duration_in_words
 from workflows.journeys.planner_state import (
     AwardAction, Plan, RefreshAction, RunState, SendAction, TaskAction, WaitAction, advance, choose_variant,
     deadline, enter, explain, finish, holds, log, seconds, wait_moment,
@@ -75,7 +76,7 @@ def _wait_for(definition: JourneyDefinition, state: RunState, step: WaitForStep,
         return advance(definition, state, step.branches.get("received"), now)
     until = deadline(state, step.timeout)
     if now >= until:
-        return advance(definition, log(state, "wait_for", "timed_out", f"no {step.for_} within {step.timeout}"),
+        return advance(definition, log(state, "wait_for", "timed_out", f"no {step.for_} within {duration_in_words(step.timeout)}"),
                        step.on_timeout, now)
     return _wait_or_go(definition, state, until, now)
 
@@ -98,7 +99,7 @@ def _task(definition: JourneyDefinition, state: RunState, step: TaskStep, now: d
         return advance(definition, state, step.branches.get(state.task_outcome), now)
     until = deadline(state, step.timeout or "PT0S")
     if now >= until:
-        state = log(state, "task", "timed_out", f"no outcome within {step.timeout}")
+        state = log(state, "task", "timed_out", f"no outcome within {duration_in_words(step.timeout)}")
         return advance(definition, state, step.on_timeout, now)
     return _wait_or_go(definition, state, until, now)
 

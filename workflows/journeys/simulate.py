@@ -17,6 +17,7 @@ from workflows.journeys import planner
 from workflows.journeys.activities import DEFERRAL_SPREAD_SECONDS, send_key
 from workflows.journeys.definition import published_definition
 from workflows.journeys.dry_run import SendResult, drive
+from workflows.journeys.durations import duration_in_words
 from workflows.journeys.entry import decide_entry
 from workflows.journeys.facts import load_facts, parse_trigger_ref
 from workflows.journeys.send_window import spread_release
@@ -25,6 +26,8 @@ from workflows.journeys.versions import latest_version
 from workflows.templates.context import template_context
 from workflows.templates.render import TemplateRenderError, render_template
 
+ROLE_WORDS = {"front_desk": "the front desk", "coordinator": "a coordinator", "manager": "a manager",
+              "admin": "an admin"}
 UPCOMING_TRIGGERS = frozenset({"appointment.booked", "appointment.moved", "appointment.confirmed"})
 
 
@@ -160,9 +163,7 @@ def _planned(item, zone: ZoneInfo, effects: _ReadOnlyEffects) -> list[PlannedSte
         steps.append(PlannedStep(item.at, when, action.step_id, "send", result.verdict, reason, prepared.channel,
                                  action.template + variant, prepared.subject, prepared.body))
     elif isinstance(action, planner.TaskAction):
-        due = _local(item.at + timedelta(seconds=action.due_seconds), zone)
-        who = f"user {action.user_id}" if action.user_id else action.role
-        steps.append(PlannedStep(item.at, when, action.step_id, "task", "create", f"for {who}, due {due}",
+        steps.append(PlannedStep(item.at, when, action.step_id, "task", "create", _task_reason(action, item.at, zone),
                                  text=effects.titles[(action.step_id, action.visit)]))
     elif isinstance(action, planner.AwardAction):
         steps.append(PlannedStep(item.at, when, action.step_id, "award_points", "award",
@@ -170,6 +171,13 @@ def _planned(item, zone: ZoneInfo, effects: _ReadOnlyEffects) -> list[PlannedSte
     elif isinstance(action, planner.FinishAction):
         steps.append(PlannedStep(item.at, when, "", "finish", action.status, action.reason))
     return steps
+
+
+def _task_reason(action: planner.TaskAction, at: datetime, zone: ZoneInfo) -> str:
+    """'for the front desk, due in 4 hours (Sat 5 Dec 2026 14:00 CST)'."""
+    sla = timedelta(seconds=action.due_seconds)
+    who = f"user {action.user_id}" if action.user_id else ROLE_WORDS.get(action.role, action.role)
+    return f"for {who}, due in {duration_in_words(sla)} ({_local(at + sla, zone)})"
 
 
 def _local(moment: datetime, zone: ZoneInfo) -> str:

@@ -103,7 +103,7 @@ REVIEW = [{"id": "after_visit", "kind": "wait", "duration": "PT2H"}, send("ask")
 CASES = {
     "review: no reply, so one reminder": Case(REVIEW, [
         "0d00:00 wait after_visit until 0d02:00", "0d02:00 send ask#1 review_request -> sent",
-        "0d02:00 wait await_reply until 3d02:00", "3d02:00 await_reply timed_out (no reply within P3D)",
+        "0d02:00 wait await_reply until 3d02:00", "3d02:00 await_reply timed_out (no reply within 3 days)",
         "3d02:00 send remind#1 review_reminder -> sent", "3d02:00 completed: journey finished"]),
     "review: a reply skips the reminder": Case(REVIEW, [
         "0d00:00 wait after_visit until 0d02:00", "0d02:00 send ask#1 review_request -> sent",
@@ -115,13 +115,13 @@ CASES = {
                                           "branches": {"*": "done"}, "on_timeout": "done"}, END], [
         "0d00:00 send ask#1 review_request -> sent", "0d00:00 wait hear until 1d00:00", "0d02:00 hear reply (other)",
         "0d02:00 send ask2#1 review_reminder -> sent", "0d02:00 wait hear2 until 1d02:00",
-        "0d03:00 wait hear2 until 1d02:00", "1d02:00 hear2 timed_out (no reply within P1D)",
+        "0d03:00 wait hear2 until 1d02:00", "1d02:00 hear2 timed_out (no reply within 1 day)",
         "1d02:00 completed: journey finished"],
         signals=[(2, "reply", ("other", 5)), (3, "reply", ("other", 5))]),
     "a reply before the send does not count for the wait after it": Case(REVIEW, [
         "0d00:00 wait after_visit until 0d02:00", "0d01:00 wait after_visit until 0d02:00",
         "0d02:00 send ask#1 review_request -> sent", "0d02:00 wait await_reply until 3d02:00",
-        "3d02:00 await_reply timed_out (no reply within P3D)", "3d02:00 send remind#1 review_reminder -> sent",
+        "3d02:00 await_reply timed_out (no reply within 3 days)", "3d02:00 send remind#1 review_reminder -> sent",
         "3d02:00 completed: journey finished"], signals=[(1, "reply", ("other",))]),
     "reply intents choose branches": Case([
         send("ask"), {"id": "hear", "kind": "wait_for", "for": "reply", "timeout": "P1D",
@@ -182,7 +182,7 @@ CASES = {
         {"id": "call", "kind": "task", "role": "front_desk", "title": "Call", "timeout": "P2D",
          "branches": {"reached": "done"}, "on_timeout": "letter"}, send("letter", "review_reminder"), END], [
         "0d00:00 task call for front_desk -> 100", "0d00:00 wait call until 2d00:00",
-        "0d04:00 wait call until 2d00:00", "2d00:00 call timed_out (no outcome within P2D)",
+        "0d04:00 wait call until 2d00:00", "2d00:00 call timed_out (no outcome within 2 days)",
         "2d00:00 send letter#1 review_reminder -> sent", "2d00:00 completed: journey finished"],
         signals=[(4, "event", ("task.completed", 555))]),
     "points go to the referrer, or are skipped without one": Case([
@@ -245,7 +245,7 @@ CASES = {
         send("ask"), {"id": "hear", "kind": "wait_for", "for": "reply", "timeout": "P1D", "branches": {"*": "done"},
                       "on_timeout": "ask"}, END], [
         "0d00:00 send ask#1 review_request -> sent", "0d00:00 wait hear until 1d00:00",
-        "1d00:00 hear timed_out (no reply within P1D)", "1d00:00 send ask#2 review_request -> sent",
+        "1d00:00 hear timed_out (no reply within 1 day)", "1d00:00 send ask#2 review_request -> sent",
         "1d00:00 wait hear until 2d00:00", "1d12:00 hear reply (confirm)", "1d12:00 completed: journey finished"],
         signals=[(36, "reply", ("confirm",))]),
 }
@@ -260,7 +260,7 @@ def test_a_runaway_loop_stops_after_the_step_limit():
     steps = [send("ask"), {"id": "hear", "kind": "wait_for", "for": "reply", "timeout": "PT1H", "on_timeout": "ask"}]
     lines = run(Case(steps, []))
     assert lines[-4:] == ["4d03:00 send ask#100 review_request -> sent", "4d03:00 wait hear until 4d04:00",
-                          "4d04:00 hear timed_out (no reply within PT1H)",
+                          "4d04:00 hear timed_out (no reply within 1 hour)",
                           f"4d04:00 failed: stopped after {planner.MAX_STEPS} steps: check the journey for loops"]
 
 

@@ -43,7 +43,7 @@ def test_the_dry_run_predicts_the_review_request_with_local_times_and_text(sessi
         ("Tue 1 Dec 2026 11:00 CST", "after_visit", "wait", "waiting", "until Tue 1 Dec 2026 13:00 CST"),
         ("Tue 1 Dec 2026 13:00 CST", "ask", "send", "send", "ok to send"),
         ("Tue 1 Dec 2026 13:00 CST", "await_reply", "wait", "waiting", "until Fri 4 Dec 2026 13:00 CST"),
-        ("Fri 4 Dec 2026 13:00 CST", "await_reply", "wait_for", "timed_out", "no reply within P3D"),
+        ("Fri 4 Dec 2026 13:00 CST", "await_reply", "wait_for", "timed_out", "no reply within 3 days"),
         ("Fri 4 Dec 2026 13:00 CST", "remind", "send", "send", "ok to send"),
         ("Fri 4 Dec 2026 13:00 CST", "", "finish", "completed", "journey finished"),
     ]
@@ -121,7 +121,7 @@ def test_the_dry_run_of_the_nervous_patient_journey_lists_the_call_task_and_mess
     ]
     task = steps[2]
     assert task.text == "Reassurance call: Maria feels nervous about the visit on Thursday 10 December at 2:00 PM"
-    assert task.reason == "for front_desk, due Tue 8 Dec 2026 14:00 EST"
+    assert task.reason == "for the front desk, due in 4 hours (Tue 8 Dec 2026 14:00 EST)"
 
 
 def test_prm_simulate_prints_the_prediction_as_json_and_audits_the_view(engine, session, review_patient, monkeypatch,
