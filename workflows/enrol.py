@@ -3,7 +3,7 @@ workflow is started with that id, so a crash in between is repaired by the next 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -104,16 +104,23 @@ async def enrol(*, client: Client, session_factory: Callable, journey_id: int, p
 async def enrol_segment(*, client: Client, session_factory: Callable, journey_id: int, patient_ids: Iterable[int],
                         trigger_ref: str, task_queue: str | None = None) -> SegmentReport:
     """Manual enrollment of a list of patients under one trigger ref (e.g. "campaign:2027-spring")."""
+    return await enrol_each(client=client, session_factory=session_factory, journey_id=journey_id,
+                            refs={patient_id: trigger_ref for patient_id in patient_ids}, task_queue=task_queue)
+
+
+async def enrol_each(*, client: Client, session_factory: Callable, journey_id: int, refs: Mapping[int, str],
+                     task_queue: str | None = None) -> SegmentReport:
+    """Manual enrollment where each patient has their own trigger ref (e.g. their next visit, see trigger_refs)."""
     task_queue = task_queue or get_settings().task_queue
     limit = asyncio.Semaphore(_START_CONCURRENCY)
 
-    async def one(patient_id: int) -> EnrolOutcome:
+    async def one(patient_id: int, trigger_ref: str) -> EnrolOutcome:
         async with limit:
             return await enrol(client=client, session_factory=session_factory, journey_id=journey_id,
                                patient_id=patient_id, trigger_ref=trigger_ref, task_queue=task_queue)
 
     report = SegmentReport()
-    for outcome in await asyncio.gather(*(one(pid) for pid in patient_ids)):
+    for outcome in await asyncio.gather(*(one(pid, ref) for pid, ref in refs.items())):
         if outcome.enrolled:
             report.enrolled += 1
         elif outcome.reason == "already enrolled":

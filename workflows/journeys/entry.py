@@ -12,6 +12,11 @@ from models.tables import Enrollment, EnrollmentStatus, Journey, JourneyStatus, 
 from workflows.journeys.conditions import describe, evaluate
 from workflows.journeys.definition import EntryRules, published_definition
 from workflows.journeys.facts import load_facts
+# Manual enrollment and the dry-run choose the trigger row with the same function (see trigger_refs.py).
+from workflows.journeys.trigger_refs import default_trigger_ref, missing_trigger_reason
+
+__all__ = ["EntryDecision", "PastEnrollment", "decide_entry", "default_trigger_ref", "entry_verdict",
+           "missing_trigger_reason", "workflow_id_for"]
 
 
 @dataclass(frozen=True)

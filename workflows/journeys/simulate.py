@@ -12,15 +12,15 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from models.tables import Appointment, AppointmentStatus, Enrollment, Journey, Patient, Practice, Recall
+from models.tables import Appointment, Enrollment, Journey, Patient, Practice
 from workflows.journeys import planner
 from workflows.journeys.activities import DEFERRAL_SPREAD_SECONDS, send_key
 from workflows.journeys.definition import published_definition
 from workflows.journeys.dry_run import SendResult, drive
 from workflows.journeys.durations import duration_in_words
-from workflows.journeys.entry import decide_entry
+from workflows.journeys.entry import decide_entry, default_trigger_ref, missing_trigger_reason
 from workflows.journeys.facts import load_facts, parse_trigger_ref
-from workflows.journeys.send_window import spread_release
+from workflows.journeys.send_window import resolve_timezone, spread_release
 from workflows.journeys.sending import prepare_send
 from workflows.journeys.versions import latest_version
 from workflows.templates.context import template_context
@@ -28,7 +28,6 @@ from workflows.templates.render import TemplateRenderError, render_template
 
 ROLE_WORDS = {"front_desk": "the front desk", "coordinator": "a coordinator", "manager": "a manager",
               "admin": "an admin"}
-UPCOMING_TRIGGERS = frozenset({"appointment.booked", "appointment.moved", "appointment.confirmed"})
 
 
 @dataclass(frozen=True)
@@ -63,39 +62,24 @@ def simulate(*, session: Session, journey_key: str, patient_id: int, start: date
     if version is None:
         raise LookupError(f"journey '{journey_key}' has no published version")
     definition = published_definition(version.definition)
-    ref = trigger_ref or default_trigger_ref(session=session, patient=patient, event=definition.trigger.event,
-                                             start=start)
+    ref = trigger_ref or default_trigger_ref(session=session, journey_or_definition=definition,
+                                             patient_id=patient.id, now=start)
+    zone = ZoneInfo(resolve_timezone(patient.timezone, session.get(Practice, patient.practice_id).timezone))
+    if ref is None:  # what `prm journeys enrol` says too: nothing for the journey to be about
+        return [PlannedStep(start, _local(start, zone), "", "entry", "not enrolled",
+                            f"{missing_trigger_reason(definition.trigger.event)} (version {version.version})")]
     decision = decide_entry(session=session, journey=journey, version=version, patient_id=patient.id,
                             trigger_ref=ref, now=start)
-    facts = load_facts(session=session, patient_id=patient.id, trigger_ref=ref, now=start)
-    zone = ZoneInfo(facts["patient.tz"])
     entry = PlannedStep(start, _local(start, zone), "", "entry", "enrolled" if decision.enrol else "not enrolled",
                         f"{decision.reason} (trigger {ref}, version {version.version})")
     if not decision.enrol:
         return [entry]
+    facts = load_facts(session=session, patient_id=patient.id, trigger_ref=ref, now=start)
     enrollment_id = (session.exec(select(func.max(Enrollment.id))).one() or 0) + 1  # the id a new run would get
     state = planner.start(definition, enrollment_id=enrollment_id, facts=facts, now=start)
     effects = _ReadOnlyEffects(session, patient, ref)
     trace, _ = drive(definition, state, start, effects)
     return [entry] + [step for item in trace for step in _planned(item, zone, effects)]
-
-
-def default_trigger_ref(*, session: Session, patient: Patient, event: str, start: datetime) -> str:
-    """The row a dry-run is about when none is named: the next visit for booking triggers, else the latest one."""
-    kind = event.split(".", 1)[0]
-    if kind == "appointment":
-        visits = select(Appointment).where(Appointment.patient_id == patient.id,
-                                           Appointment.status != AppointmentStatus.CANCELLED)
-        if event in UPCOMING_TRIGGERS:
-            row = session.exec(visits.where(Appointment.start >= start).order_by(Appointment.start)).first()
-        else:
-            row = session.exec(visits.where(Appointment.start <= start).order_by(Appointment.start.desc())).first()
-        return f"appointment:{row.id}" if row else f"patient:{patient.id}"
-    if kind == "recall":
-        row = session.exec(select(Recall).where(Recall.patient_id == patient.id, Recall.disabled == False)  # noqa: E712
-                           .order_by(Recall.due_on)).first()
-        return f"recall:{row.id}" if row else f"patient:{patient.id}"
-    return f"patient:{patient.id}"
 
 
 class _ReadOnlyEffects:

@@ -10,7 +10,7 @@ from sqlmodel import select
 from models.db import session_scope
 from models.settings import get_settings
 from models.tables import AuditLog, Enrollment, EnrollmentStatus, Journey, JourneyVersion, Practice, StaffUser
-from tests.factories import make_patient, make_staff_user
+from tests.factories import make_appointment, make_patient, make_staff_user
 from tests.workflows.cli.journeys_helpers import (  # noqa: F401  (practice, published: fixtures)
     BAD, add_runs, closed_port_address, practice, published, quick_review, write_json,
 )
@@ -201,7 +201,9 @@ def test_stop_without_running_enrollments_needs_no_temporal(published, temporal_
 
 def test_enrol_writes_no_enrollment_when_temporal_is_unreachable(published, temporal_down, capsys):
     with session_scope() as session:
-        patient_id = make_patient(session, session.get(Practice, published.practice_id)).id
+        patient = make_patient(session, session.get(Practice, published.practice_id))
+        make_appointment(session, patient, status="completed")  # something for the review journey to be about
+        patient_id = patient.id
     assert main(["journeys", "enrol", "quick_review", "--patients", str(patient_id)]) == 1
     assert "Temporal is not reachable" in capsys.readouterr().err
     with session_scope() as session:
