@@ -74,6 +74,32 @@ CASES = [
     ("reminder_to_a_child_sends", dict(message_type="reminder", patient_age=12), GuardDecision("send", "ok to send")),
     ("confirmation_to_a_child_sends", dict(message_type="confirmation", patient_age=9),
      GuardDecision("send", "ok to send")),
+    # never deferred past the visit it speaks of (the release jitter of up to 15 minutes included)
+    ("reminder_deferred_to_the_visit_morning_in_time_is_deferred",
+     dict(now=utc(2026, 11, 8, 3, 0), appointment_start=utc(2026, 11, 9, 16, 0)),  # Sat 21:00, visit Mon 10:00
+     GuardDecision("defer", "deferred to 08:00 Mon 9 Nov: quiet hours (patient's time 21:00)", utc(2026, 11, 9, 14, 0))),
+    ("reminder_deferred_to_the_visit_start_is_suppressed",
+     dict(now=utc(2026, 11, 8, 3, 0), appointment_start=utc(2026, 11, 9, 14, 0)),  # visit Mon 08:00
+     GuardDecision("suppress", "not sent: no allowed time before the visit")),
+    ("reminder_whose_release_could_come_after_the_visit_is_suppressed",
+     dict(now=utc(2026, 11, 8, 3, 0), appointment_start=utc(2026, 11, 9, 14, 10)),  # visit Mon 08:10
+     GuardDecision("suppress", "not sent: no allowed time before the visit")),
+    ("confirmation_on_a_holiday_saturday_before_a_monday_8am_visit_is_suppressed",
+     dict(now=utc(2026, 7, 4, 15, 0), message_type="confirmation", appointment_start=utc(2026, 7, 6, 13, 0),
+          holidays={date(2026, 7, 4): "Independence Day"}),
+     GuardDecision("suppress", "not sent: no allowed time before the visit")),
+    ("care_message_on_a_dst_weekend_is_suppressed_when_only_the_visit_morning_is_left",
+     dict(now=utc(2026, 11, 1, 2, 0), message_type="care", appointment_start=utc(2026, 11, 2, 14, 5)),
+     GuardDecision("suppress", "not sent: no allowed time before the visit")),
+    ("care_message_on_a_dst_weekend_is_deferred_when_the_visit_is_later",
+     dict(now=utc(2026, 11, 1, 2, 0), message_type="care", appointment_start=utc(2026, 11, 2, 15, 0)),
+     GuardDecision("defer", "deferred to 08:00 Mon 2 Nov: quiet hours (patient's time 21:00)", utc(2026, 11, 2, 14, 0))),
+    ("care_message_after_the_visit_is_deferred_as_usual",
+     dict(now=utc(2026, 11, 8, 3, 0), message_type="care", appointment_start=utc(2026, 11, 7, 15, 0)),
+     GuardDecision("defer", "deferred to 08:00 Mon 9 Nov: quiet hours (patient's time 21:00)", utc(2026, 11, 9, 14, 0))),
+    ("marketing_is_deferred_whatever_visit_is_coming",
+     dict(now=utc(2026, 11, 8, 3, 0), message_type="marketing", appointment_start=utc(2026, 11, 9, 14, 0)),
+     GuardDecision("defer", "deferred to 08:00 Mon 9 Nov: quiet hours (patient's time 21:00)", utc(2026, 11, 9, 14, 0))),
     ("age_wins_over_consent", dict(message_type="review", patient_age=12, consent_ok=False,
                                    consent_reason="no SMS consent on file"),
      GuardDecision("suppress", "not sent: patient is under 18")),
@@ -89,3 +115,12 @@ def test_check_send_refuses_a_naive_now():
     with pytest.raises(ValueError, match="timezone-aware"):
         check_send(replace(BASE, now=datetime(2026, 11, 3, 10, 0)))
 
+
+
+def test_the_guards_release_jitter_is_the_one_the_send_activity_adds():
+    from datetime import timedelta
+
+    from workflows.journeys.activities import DEFERRAL_SPREAD_SECONDS
+    from workflows.journeys.guard import RELEASE_JITTER
+
+    assert RELEASE_JITTER == timedelta(seconds=DEFERRAL_SPREAD_SECONDS)

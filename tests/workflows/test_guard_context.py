@@ -218,3 +218,14 @@ def test_reminders_still_reach_a_child(session):
     child = make_patient(session, practice, birthdate=date(2014, 6, 1))
     ctx = context(session, child, message_type="reminder")
     assert (ctx.patient_age, check_send(ctx)) == (12, GuardDecision("send", "ok to send"))
+
+
+def test_context_carries_the_start_of_the_appointment_the_message_speaks_of(session):
+    practice = make_practice(session)
+    patient = make_patient(session, practice)
+    visit = make_appointment(session, patient, start=datetime(2026, 11, 9, 14, 0, tzinfo=UTC))
+    saturday_night = datetime(2026, 11, 8, 3, 0, tzinfo=UTC)
+    ctx = context(session, patient, appointment_id=visit.id, now=saturday_night)
+    assert ctx.appointment_start == visit.start
+    assert check_send(ctx) == GuardDecision("suppress", "not sent: no allowed time before the visit")
+    assert context(session, patient, now=saturday_night).appointment_start is None

@@ -28,7 +28,7 @@ ANCHOR_FACTS = {"appointment.start": "appointment.start", "recall.due": "recall.
 
 def anchor_moment(step: WaitUntilStep, facts: Mapping[str, Any], *, tz: str, started_at: datetime) -> datetime | None:
     """The UTC instant the step waits for, or None when the patient has no such anchor (e.g. no recall)."""
-    base = _anchor_value(step, facts, tz=tz, started_at=started_at)
+    base = anchor_value(step, facts, tz=tz, started_at=started_at)
     if base is None:
         return None
     return shift(base, step.offset, at=_clock(step.at), tz=tz)
@@ -53,8 +53,9 @@ def local_instant(wall: datetime, zone: ZoneInfo) -> datetime:
     return instants_at(wall.date(), wall.time(), zone)[0].astimezone(timezone.utc)
 
 
-def _anchor_value(step: WaitUntilStep, facts: Mapping[str, Any], *, tz: str,
-                  started_at: datetime) -> datetime | date | None:
+def anchor_value(step: WaitUntilStep, facts: Mapping[str, Any], *, tz: str,
+                 started_at: datetime) -> datetime | date | None:
+    """The anchor itself: the appointment's start (UTC), or a date; None when the patient has none."""
     if step.anchor == "date":
         return step.on_date
     raw = facts.get(ANCHOR_FACTS[step.anchor])

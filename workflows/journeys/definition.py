@@ -87,6 +87,10 @@ class WaitUntilStep(_Step):
     offset: str = "PT0S"  # e.g. -P2D: two local calendar days before
     at: str | None = Field(default=None, pattern=r"^\d{2}:\d{2}$")  # local time of day in the patient's zone
     on_missing: str | None = None  # where to go when the anchor is unknown; default: exit with the reason
+    # When the moment falls where nothing may be sent (closed day, holiday, quiet hours): "later" lets the send guard
+    # defer the message to the next allowed moment; "earlier" moves the wait to the previous one (for messages before
+    # a visit), and skips the send after it when there is none ("no allowed time before the visit").
+    if_closed: Literal["earlier", "later"] = "later"
 
 
 class WaitForStep(_Step):

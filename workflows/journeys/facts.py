@@ -5,7 +5,7 @@ decisions, the workflow (through an activity) and the dry-run, so all three see 
 """
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -15,8 +15,8 @@ from sqlmodel import Session, select
 from models.tables import (
     Appointment, AppointmentStatus, Patient, Practice, Procedure, Recall, Referral, Task, TreatmentPlan,
 )
-from workflows.journeys.send_facts import age_on
-from workflows.journeys.send_window import resolve_timezone
+from workflows.journeys.send_facts import age_on, upcoming_holidays
+from workflows.journeys.send_window import parse_weekdays, resolve_timezone
 
 
 def parse_trigger_ref(trigger_ref: str) -> tuple[str, int | None]:
@@ -34,6 +34,8 @@ def load_facts(*, session: Session, patient_id: int, trigger_ref: str, now: date
         raise LookupError(f"patient {patient_id} not found")
     practice = session.get(Practice, patient.practice_id)
     facts = patient_facts(session=session, patient=patient, practice=practice, now=now)
+    facts.update(send_rule_facts(session=session, practice=practice,
+                                 today=now.astimezone(ZoneInfo(facts["patient.tz"])).date()))
     kind, entity_id = parse_trigger_ref(trigger_ref)
     facts.update(_trigger_facts(session=session, patient=patient, kind=kind, entity_id=entity_id, now=now))
     if "recall.due" not in facts:
@@ -65,6 +67,17 @@ def patient_facts(*, session: Session, patient: Patient, practice: Practice, now
         "patient.visit_count": int(visits),
         "patient.referred": referral is not None,
         "referrer.id": referral.referrer_patient_id if referral else None,
+    }
+
+
+def send_rule_facts(*, session: Session, practice: Practice, today: date) -> dict[str, Any]:
+    """The practice's send window, closed weekdays and holidays from `today` on, for a wait_until step that must
+    not end where nothing may be sent (`if_closed: "earlier"`): the planner moves it with the guard's own rules."""
+    holidays = upcoming_holidays(session=session, practice_id=practice.id, since=today)
+    return {
+        "practice.send_window": [practice.send_window_start, practice.send_window_end],
+        "practice.closed_weekdays": sorted(parse_weekdays(practice.closed_weekdays)),
+        "practice.holidays": {day.isoformat(): name for day, name in sorted(holidays.items())},
     }
 
 

@@ -9,7 +9,10 @@ Order of checks (the first that fails decides):
 5. frequency caps per patient and per household over 7 days -> SUPPRESS, not defer: deferring would pile the
    capped messages up and release them together the next week (defeating the cap), and most would be stale by then;
 6. the step's own window must overlap the practice window -> suppress (a misconfigured step should be seen);
-7. the patient-local send window, closed weekdays and holidays -> DEFER to the next allowed moment.
+7. the patient-local send window, closed weekdays and holidays -> DEFER to the next allowed moment, except that a
+   reminder, confirmation or care message about a visit that has not started is never deferred past its start
+   (with the release jitter) -> suppress: "no allowed time before the visit". A journey step that must not come
+   later is moved earlier by the planner instead (wait_until `if_closed: "earlier"`), so this is the last resort.
 Suppressions come first because a message that will never be sent should not wait. After a deferral the caller
 sleeps until `spread_release(not_before, key, ...)` and runs the guard again with a fresh context.
 Reasons are for coordinators and the timeline: they name rules, never the patient.
@@ -17,7 +20,7 @@ Reasons are for coordinators and the timeline: they name rules, never the patien
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
 
@@ -30,7 +33,7 @@ from workflows.journeys.send_facts import (
     sent_in_last_week, upcoming_holidays,
 )
 from workflows.journeys.send_window import (
-    intersect_windows, next_allowed_moment, parse_clock, parse_weekdays, resolve_timezone, spread_release,
+    intersect_windows, next_allowed_moment, parse_clock, parse_weekdays, resolve_timezone, spread_release, why_closed,
 )
 
 __all__ = ["GuardDecision", "SendContext", "check_send", "load_send_context", "next_allowed_moment",
@@ -39,6 +42,10 @@ __all__ = ["GuardDecision", "SendContext", "check_send", "load_send_context", "n
 Verdict = Literal["send", "defer", "suppress"]
 # Message types that ask something of the patient or promote the practice: not for children's phones or inboxes.
 ADULTS_ONLY_TYPES = frozenset({"review", "marketing"})
+# Message types that speak of a coming visit: useless once it has started, so never deferred past its start.
+BEFORE_VISIT_TYPES = frozenset({"reminder", "confirmation", "care"})
+# A deferred send leaves up to this long after the guard's moment (activities.DEFERRAL_SPREAD_SECONDS).
+RELEASE_JITTER = timedelta(minutes=15)
 
 
 @dataclass(frozen=True)
@@ -65,6 +72,7 @@ class SendContext:
     step_window_start: time | None = None  # a step may only narrow the practice window
     step_window_end: time | None = None
     patient_age: int | None = None  # whole years on the patient's local date; None when the birthdate is unknown
+    appointment_start: datetime | None = None  # of the appointment the message speaks of, if any
 
 
 @dataclass(frozen=True)
@@ -87,7 +95,16 @@ def check_send(ctx: SendContext) -> GuardDecision:
                                      closed_weekdays=ctx.closed_weekdays, holidays=ctx.holidays)
     if not_before == ctx.now:
         return GuardDecision("send", "ok to send")
+    if _released_after_the_visit(ctx, not_before):
+        return GuardDecision("suppress", "not sent: no allowed time before the visit")
     return GuardDecision("defer", _deferral_reason(ctx, not_before), not_before)
+
+
+def _released_after_the_visit(ctx: SendContext, not_before: datetime) -> bool:
+    """A message about a coming visit that could only leave once the visit has started (jitter included)."""
+    start = ctx.appointment_start
+    return (ctx.message_type in BEFORE_VISIT_TYPES and start is not None and ctx.now < start
+            and not_before + RELEASE_JITTER > start)
 
 
 def _refusal(ctx: SendContext) -> str:
@@ -118,14 +135,7 @@ def _deferral_reason(ctx: SendContext, not_before: datetime) -> str:
     """'deferred to 08:00 Tue 5 Jan: quiet hours (patient's time 22:14)' — why not now, in the patient's clock."""
     zone = ZoneInfo(ctx.patient_tz)
     local_now, local_release = ctx.now.astimezone(zone), not_before.astimezone(zone)
-    today = local_now.date()
-    if today in ctx.holidays:
-        name = ctx.holidays[today]
-        why = f"holiday ({name})" if name else "practice holiday"
-    elif today.isoweekday() in ctx.closed_weekdays:
-        why = f"practice closed on {local_now:%A}"
-    else:
-        why = f"quiet hours (patient's time {local_now:%H:%M})"
+    why = why_closed(local_now, closed_weekdays=ctx.closed_weekdays, holidays=ctx.holidays)
     return f"deferred to {local_release:%H:%M %a} {local_release.day} {local_release:%b}: {why}"
 
 
@@ -146,8 +156,10 @@ def load_send_context(*, session: Session, patient_id: int, channel: str, messag
     local_today = now.astimezone(ZoneInfo(tz)).date()
     consent_ok, consent_reason = consent_allows(session=session, patient_id=patient_id, channel=channel,
                                                 message_type=message_type)
-    fact_ok, fact_reason = _fact(session=session, patient=patient, message_type=message_type, now=now,
-                                 appointment_id=appointment_id, expected_start=expected_start, rule=appointment_rule)
+    appointment = _appointment(session, patient, appointment_id)
+    fact_ok, fact_reason = _fact(patient=patient, appointment_id=appointment_id, appointment=appointment,
+                                 message_type=message_type, now=now, expected_start=expected_start,
+                                 rule=appointment_rule)
     return SendContext(
         now=now, channel=channel, message_type=message_type, patient_tz=tz,
         window_start=parse_clock(practice.send_window_start), window_end=parse_clock(practice.send_window_end),
@@ -163,16 +175,23 @@ def load_send_context(*, session: Session, patient_id: int, channel: str, messag
         step_window_start=step_window[0] if step_window else None,
         step_window_end=step_window[1] if step_window else None,
         patient_age=age_on(patient.birthdate, local_today),
+        appointment_start=appointment.start if appointment is not None else None,
     )
 
 
-def _fact(*, session: Session, patient: Patient, message_type: str, now: datetime, appointment_id: int | None,
-          expected_start: datetime | None, rule: str | None) -> tuple[bool, str]:
-    ok, reason = patient_fact(patient)
-    if not ok or appointment_id is None:
-        return ok, reason
+def _appointment(session: Session, patient: Patient, appointment_id: int | None) -> Appointment | None:
+    if appointment_id is None:
+        return None
     appointment = session.get(Appointment, appointment_id)
     if appointment is not None and appointment.patient_id != patient.id:
         raise ValueError(f"appointment {appointment_id} does not belong to patient {patient.id}")
+    return appointment
+
+
+def _fact(*, patient: Patient, appointment_id: int | None, appointment: Appointment | None, message_type: str,
+          now: datetime, expected_start: datetime | None, rule: str | None) -> tuple[bool, str]:
+    ok, reason = patient_fact(patient)
+    if not ok or appointment_id is None:
+        return ok, reason
     return appointment_fact(appointment, rule=rule or default_appointment_rule(message_type), now=now,
                             expected_start=expected_start)

@@ -6,11 +6,12 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from workflows.journeys.anchors import anchor_moment
 from workflows.journeys.conditions import describe, evaluate
 from workflows.journeys.checks import WAITING_KINDS
 from workflows.journeys.definition import JourneyDefinition, SendStep, TaskStep
 from workflows.journeys.durations import parse_duration
+from workflows.journeys.wait_targets import WaitTarget, send_rules
+from workflows.journeys.wait_targets import wait_target as anchored_target
 
 MAX_STEPS = 200  # step entries per run; a validated journey never needs this many, a runaway one stops here
 MAX_DEFERRALS = 10  # a send deferred this often is given up (recorded as skipped)
@@ -45,6 +46,7 @@ class RunState:
     task_id: int | None = None
     task_outcome: str | None = None
     stale: bool = False  # facts may be out of date (appointment moved, task done): refresh before deciding
+    skip_send: tuple[str, str] | None = None  # (step id, reason): that send, entered next, is skipped
     announced: bool = False  # the current wait was logged
     paused: bool = False
     finished: tuple[str, str] | None = None  # (enrollment status, reason)
@@ -130,8 +132,10 @@ def enter(state: RunState, step_id: str, now: datetime) -> RunState:
     if state.steps_taken >= MAX_STEPS:
         return finish(state, "failed", f"stopped after {MAX_STEPS} steps: check the journey for loops")
     visits = {**state.visits, step_id: state.visits.get(step_id, 0) + 1}
+    skip_send = state.skip_send if state.skip_send and state.skip_send[0] == step_id else None
     return replace(state, step_id=step_id, entered_at=now, visits=visits, steps_taken=state.steps_taken + 1,
-                   deferrals=0, not_before=None, task_id=None, task_outcome=None, announced=False)
+                   deferrals=0, not_before=None, task_id=None, task_outcome=None, announced=False,
+                   skip_send=skip_send)
 
 
 def advance(definition: JourneyDefinition, state: RunState, target: str | None, now: datetime) -> RunState:
@@ -190,9 +194,14 @@ def deadline(state: RunState, duration: str) -> datetime:
     return state.entered_at + parse_duration(duration)
 
 
-def wait_moment(definition: JourneyDefinition, state: RunState) -> datetime | None:
-    """When the current wait_until step ends for this patient, or None without an anchor."""
-    return anchor_moment(definition.step(state.step_id), state.facts, tz=state.tz, started_at=state.started_at)
+def wait_target(definition: JourneyDefinition, state: RunState, now: datetime) -> WaitTarget | None:
+    """When the current wait_until step ends for this patient (moved earlier if it must), or None without an anchor."""
+    step = definition.step(state.step_id)
+    following = definition.following(step.id)
+    after = definition.step(following) if following else None
+    window = (after.window.start, after.window.end) if isinstance(after, SendStep) and after.window else None
+    return anchored_target(step, state.facts, tz=state.tz, started_at=state.started_at, now=now,
+                           rules=send_rules(state.facts, window))
 
 
 def after_send(definition: JourneyDefinition, state: RunState, verdict: str, reason: str,

@@ -10,7 +10,7 @@ from workflows.journeys.definition import (
 from workflows.journeys.durations import duration_in_words
 from workflows.journeys.planner_state import (
     AwardAction, Plan, RefreshAction, RunState, SendAction, TaskAction, WaitAction, advance, choose_variant,
-    deadline, enter, explain, finish, holds, log, seconds, wait_moment,
+    deadline, enter, explain, finish, holds, log, seconds, wait_target,
 )
 
 ANCHOR_NAMES = {"appointment.start": "appointment", "recall.due": "recall due date",
@@ -31,6 +31,8 @@ def _send(definition: JourneyDefinition, state: RunState, step: SendStep, now: d
 
 def _send_skip_reason(step: SendStep, state: RunState) -> str:
     """Why the planner itself skips a send (the guard decides everything else at send time)."""
+    if state.skip_send is not None and state.skip_send[0] == step.id:
+        return state.skip_send[1]
     if step.when is not None and not holds(step.when, state):
         return f"condition not met: {explain(step.when)}"
     if step.message_type == "confirmation" and state.facts.get("appointment.confirmed"):
@@ -47,13 +49,20 @@ def _wait(definition: JourneyDefinition, state: RunState, step: WaitStep, now: d
 def _wait_until(definition: JourneyDefinition, state: RunState, step: WaitUntilStep, now: datetime) -> RunState | Plan:
     if state.stale:
         return Plan(state, RefreshAction(None))
-    moment = wait_moment(definition, state)
-    if moment is None:
+    target = wait_target(definition, state, now)
+    if target is None:
         name = ANCHOR_NAMES[step.anchor]
         if step.on_missing:
             return enter(log(state, "wait_until", "skipped", f"no {name} to wait for"), step.on_missing, now)
         return finish(log(state, "wait_until", "exited", f"no {name} to wait for"), "exited", f"no {name}")
-    return _wait_or_go(definition, state, moment, now)
+    if target.no_time and now >= target.at:  # nothing may be sent before the anchor: skip the send that follows
+        state = log(state, "wait_until", "no_earlier_time", target.closed)
+        following = definition.following(step.id)
+        state = replace(state, skip_send=(following, f"not sent: {target.no_time}") if following else None)
+        return advance(definition, state, None, now)
+    if target.moved and not state.announced:
+        state = log(state, "wait_until", "moved_earlier", target.moved)
+    return _wait_or_go(definition, state, target.at, now)
 
 
 def _wait_or_go(definition, state: RunState, until: datetime, now: datetime) -> RunState | Plan:

@@ -5,17 +5,23 @@ Rules (all evaluated on the patient's local wall clock and calendar):
   is not a closed weekday and its local date is not a holiday;
 - windows must not cross midnight (start < end);
 - a window start that falls in a skipped DST hour (spring forward) opens at the first instant after the gap;
-- a window start that happens twice (fall back) opens at its first occurrence that is still in the future.
+- a window start that happens twice (fall back) opens at its first occurrence that is still in the future;
+- a message that must not come later (it speaks of a visit) moves to an earlier allowed moment instead of waiting
+  for the next one (`latest_allowed_moment`).
 """
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 # A year of closed days in a row means the settings are wrong, not that the message should wait longer.
 MAX_DAYS_AHEAD = 370
+# A message moved earlier (it must not come after the visit it speaks of) goes back at most a week ...
+MAX_DAYS_EARLIER = 7
+# ... and, moved to the end of a day's window, this long before the window closes.
+LAST_CALL = timedelta(minutes=15)
 
 
 def parse_clock(text: str) -> time:
@@ -82,6 +88,57 @@ def next_allowed_moment(now: datetime, *, tz: str, window_start: time, window_en
                     return candidate
         day += timedelta(days=1)
     raise ValueError(f"no open day in the next {MAX_DAYS_AHEAD} days: check closed weekdays and holidays")
+
+
+def latest_allowed_moment(moment: datetime, *, tz: str, window_start: time, window_end: time,
+                          closed_weekdays: Collection[int], holidays: Collection[date],
+                          earliest: datetime) -> datetime | None:
+    """The moment to send instead of a closed `moment` when the message must not come later (it speaks of a visit).
+
+    `moment` itself when it is allowed; else the same local time of day on the nearest earlier open day, brought
+    inside the window (a time after the window's end becomes LAST_CALL before that end; on `moment`'s own day only a
+    window that closed before it counts), looking back at most MAX_DAYS_EARLIER days; `earliest` when that day's time has
+    already passed but sending is allowed at `earliest`; None when nothing is allowed between `earliest` and `moment`.
+    """
+    _require_aware(moment)
+    _require_aware(earliest)
+    zone = ZoneInfo(tz)
+    rules = dict(window_start=window_start, window_end=window_end, closed_weekdays=closed_weekdays,
+                 holidays=holidays)
+    if moment < earliest:
+        return None
+    if is_open(moment.astimezone(zone), **rules):
+        return moment
+    wanted = moment.astimezone(zone)
+    last_call = _last_call(window_start, window_end)
+    for back in range(MAX_DAYS_EARLIER + 1):
+        day = wanted.date() - timedelta(days=back)
+        if day.isoweekday() in closed_weekdays or day in holidays:
+            continue
+        if back == 0 and wanted.time() < window_end:
+            continue  # the window opens later that day, after the moment
+        clock = last_call if back == 0 else min(max(wanted.time().replace(tzinfo=None), window_start), last_call)
+        candidate = instants_at(day, clock, zone)[0]
+        if candidate >= earliest:
+            return candidate
+        return earliest if is_open(earliest.astimezone(zone), **rules) else None
+    return None
+
+
+def why_closed(local: datetime, *, closed_weekdays: Collection[int], holidays: Mapping[date, str]) -> str:
+    """Why nothing is sent at a local moment: 'holiday (Christmas Day)', 'practice closed on Sunday', 'quiet hours'."""
+    if local.date() in holidays:
+        name = holidays[local.date()]
+        return f"holiday ({name})" if name else "practice holiday"
+    if local.isoweekday() in closed_weekdays:
+        return f"practice closed on {local:%A}"
+    return f"quiet hours (patient's time {local:%H:%M})"
+
+
+def _last_call(window_start: time, window_end: time) -> time:
+    """The latest time of day a moved message is set for: LAST_CALL before the window closes (not before it opens)."""
+    end = datetime.combine(date(2000, 1, 1), window_end) - LAST_CALL
+    return max(end.time(), window_start)
 
 
 def instants_at(day: date, clock: time, zone: ZoneInfo) -> list[datetime]:

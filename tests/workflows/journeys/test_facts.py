@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timezone
 
-from models.tables import Procedure, Recall, Referral, Task
+from models.tables import Holiday, Procedure, Recall, Referral, Task
 from tests.factories import make_appointment, make_patient, make_practice
 from workflows.journeys.facts import load_facts, parse_trigger_ref
 
@@ -31,6 +31,20 @@ def test_facts_about_a_patient_and_their_appointment(session):
         "appointment.is_hygiene": False, "appointment.virtual": False,
         "appointment.procedure_codes": ["D0120", "D7140"],
         "recall.id": 1, "recall.due": "2026-11-21", "recall.overdue_days": 10,
+        "practice.send_window": ["08:00", "20:00"], "practice.closed_weekdays": [7], "practice.holidays": {},
+    }
+
+
+def test_the_send_rules_are_facts_so_the_planner_can_move_a_wait_before_a_closed_day(session):
+    practice = make_practice(session, send_window_start="09:00", send_window_end="17:30", closed_weekdays="6,7")
+    for day, name in ((date(2026, 12, 25), "Christmas Day"), (date(2026, 11, 26), "Thanksgiving"),
+                      (date(2026, 12, 31), "")):
+        session.add(Holiday(practice_id=practice.id, day=day, name=name))
+    patient = make_patient(session, practice)
+    facts = load_facts(session=session, patient_id=patient.id, trigger_ref="", now=NOW)
+    assert {key: value for key, value in facts.items() if key.startswith("practice.")} == {
+        "practice.send_window": ["09:00", "17:30"], "practice.closed_weekdays": [6, 7],
+        "practice.holidays": {"2026-12-25": "Christmas Day", "2026-12-31": ""},  # Thanksgiving has passed
     }
 
 
