@@ -4,8 +4,10 @@ from __future__ import annotations
 import reflex as rx
 
 from portal import routes
+from portal.components.flag_switches import flag_switches
 from portal.components.timeline_item import timeline_item
 from portal.layout import protected_page
+from portal.state.patient_flags import PatientFlagsState
 from portal.state.timeline import KIND_LABELS, TimelineState
 
 
@@ -22,7 +24,9 @@ def _header() -> rx.Component:
                 spacing="4",
             ),
             rx.hstack(rx.foreach(TimelineState.flags, lambda flag: rx.badge(flag, color_scheme="red", size="2")),
-                      spacing="2"),
+                      rx.spacer(), *flag_switches(h, on_nervous=PatientFlagsState.set_nervous,
+                                                 on_texts_ok=PatientFlagsState.set_texts_ok),
+                      spacing="2", align="center", width="100%"),
             spacing="2",
         ),
         width="100%",

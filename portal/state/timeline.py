@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 import reflex as rx
 
+from models.patient_flags import texts_allowed
 from models.queries.patients import record_patient_view
 from models.queries.timeline import TimelineItem, TimelineKind, patient_timeline
 from models.tables import Patient, Practice
@@ -76,10 +77,12 @@ class TimelineState(AuthState):
             items = patient_timeline(session=session, patient_id=patient_id, kinds=self.selected_kinds or None,
                                      limit=self.limit)
             self.flags = _flags(session, patient)
+            texts_ok = texts_allowed(session=session, patient_id=patient_id)
         self.header = {"id": str(patient.id), "name": patient.display_name, "first_name": patient.first_name,
                        "born": patient.birthdate.isoformat() if patient.birthdate else "",
                        "age": _age(patient.birthdate, datetime.now(tz).date()), "phone": patient.mobile_phone,
-                       "email": patient.email, "channel": patient.preferred_channel, "status": patient.status}
+                       "email": patient.email, "channel": patient.preferred_channel, "status": patient.status,
+                       "anxious": "yes" if patient.anxious else "", "texts_ok": "yes" if texts_ok else ""}
         self.items = [item_row(item) for item in items]
 
     @rx.event
