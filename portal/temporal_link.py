@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from temporalio.client import Client
 
@@ -12,6 +13,9 @@ from models.db import session_scope
 from models.settings import Settings, get_settings
 from workflows.journeys.payloads import RunStatus
 from workflows.temporal_client import TEMPORAL_ERRORS, connect_within
+
+if TYPE_CHECKING:
+    from workflows.dispatcher import DispatchReport
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +33,14 @@ async def dispatch_now(*, settings: Settings | None = None, session_factory: Cal
 
     The event row is already committed, so nothing is lost on False: the worker's own loop dispatches it later.
     """
+    report = await dispatch_report_now(settings=settings, session_factory=session_factory)
+    # The dispatcher keeps an event it could not handle pending for its next pass: not started yet.
+    return report is not None and not report.failed_events
+
+
+async def dispatch_report_now(*, settings: Settings | None = None,
+                              session_factory: Callable = session_scope) -> DispatchReport | None:
+    """dispatch_now's pass with its report (what started, what the entry rules refused); None if Temporal is down."""
     from workflows.dispatcher import dispatch_pending
 
     try:
@@ -39,9 +51,8 @@ async def dispatch_now(*, settings: Settings | None = None, session_factory: Cal
             timeout=DISPATCH_TIMEOUT_SECONDS)
     except TEMPORAL_ERRORS as exc:
         log.warning("dispatch from the portal failed (%s); the worker will dispatch", type(exc).__name__)
-        return False
-    # The dispatcher keeps an event it could not handle pending for its next pass: not started yet.
-    return not report.failed_events
+        return None
+    return report
 
 
 async def live_steps(workflow_ids: list[str], *, settings: Settings | None = None) -> dict[str, RunStatus] | None:

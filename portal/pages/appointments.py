@@ -1,4 +1,4 @@
-"""Appointments of one day (default: today where the practice is) with 'Mark completed'."""
+"""Appointments of one day (default: today where the practice is): mark a visit completed, a no-show or cancelled."""
 from __future__ import annotations
 
 import reflex as rx
@@ -11,13 +11,40 @@ from portal.state.appointments import AppointmentsState
 _OPEN = ("scheduled", "confirmed", "arrived")
 
 
+def _action(label: str, action: str, row: rx.Var, class_name: str, **style) -> rx.Component:
+    appointment_id = row["id"].to(int)
+    return rx.button(label, size="1", on_click=AppointmentsState.ask(action, appointment_id),
+                     loading=AppointmentsState.busy_id.to_string() == row["id"],
+                     disabled=AppointmentsState.busy_id != 0, class_name=class_name, **style)
+
+
 def _actions(row: rx.Var) -> rx.Component:
-    can_complete = rx.Var.create(list(_OPEN)).contains(row["status"])
     return rx.cond(
-        can_complete,
-        rx.button("Mark completed", size="1", on_click=AppointmentsState.mark_completed(row["id"].to(int)),
-                  loading=AppointmentsState.busy_id == row["id"].to(int),
-                  disabled=AppointmentsState.busy_id != 0, class_name="mark-completed"),
+        rx.Var.create(list(_OPEN)).contains(row["status"]),
+        rx.hstack(
+            _action("Mark completed", "complete", row, "mark-completed"),
+            _action("No-show", "no_show", row, "mark-no-show", variant="soft", color_scheme="orange"),
+            _action("Cancel", "cancel", row, "cancel-visit", variant="soft", color_scheme="gray"),
+            spacing="2",
+        ),
+    )
+
+
+def _confirm_dialog() -> rx.Component:
+    """One dialog for every row's action; the question names the visit's time."""
+    return rx.alert_dialog.root(
+        rx.alert_dialog.content(
+            rx.alert_dialog.title("Please confirm"),
+            rx.alert_dialog.description(AppointmentsState.confirm_text, id="confirm-text"),
+            rx.hstack(
+                rx.button("Go back", variant="soft", color_scheme="gray", id="confirm-dismiss",
+                          on_click=AppointmentsState.dismiss),
+                rx.button(AppointmentsState.confirm_label, id="confirm-action", on_click=AppointmentsState.confirm),
+                spacing="3", justify="end", margin_top="1em",
+            ),
+        ),
+        open=AppointmentsState.confirm_action != "",
+        on_open_change=AppointmentsState.dialog_open_change,
     )
 
 
@@ -49,5 +76,6 @@ def appointments_page() -> rx.Component:
             rx.table.body(rx.foreach(AppointmentsState.rows, _row)),
             width="100%",
         ),
+        _confirm_dialog(),
         width="100%",
     )

@@ -9,7 +9,7 @@ from models.tasks import cancel_task, complete_task
 from portal.friendly_errors import staff_message
 from portal.roles import SEES_EVERY_TASK
 from portal.state.base import AuthState, db
-from workflows.journeys.task_outcomes import outcome_choices
+from workflows.journeys.task_outcomes import PLAIN_DONE, outcome_choices
 
 ROLE_LABELS = {"front_desk": "Front desk", "coordinator": "Coordinator", "manager": "Manager", "admin": "Admin"}
 WORKER_DOWN = "Task done; its journey hears of it when the worker is up."
@@ -92,7 +92,8 @@ class TasksState(AuthState):
         told = await dispatch_now()
         async with self:
             self.busy_id = ""
-        yield rx.toast.success(f"Task done: {outcome_label(outcome)}.") if told else rx.toast.warning(WORKER_DOWN)
+        done = "Task done." if outcome == PLAIN_DONE[0] else f"Task done: {outcome_label(outcome)}."
+        yield rx.toast.success(done) if told else rx.toast.warning(WORKER_DOWN)
 
     @rx.event
     def cancel(self, task_id: int):

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import re
 import time
+from datetime import timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
@@ -14,8 +16,12 @@ from models.db import make_engine
 from models.demo import load_demo
 from models.migrate import upgrade
 from models.queries.appointments import appointments_on_day, practice_today
+from models.queries.local_time import clock
 from models.settings import Settings, get_settings
-from models.tables import AuditLog, Enrollment, Holiday, Journey, Message, Patient, Practice, StaffSession, StaffUser
+from models.tables import (Appointment, AuditLog, Enrollment, Holiday, Journey, Message, Patient, Practice,
+                           StaffSession, StaffUser, Task)
+from models.types import utcnow
+from tests.factories import make_task
 from tests.portal.live_stack import log_tails, new_stack_config, running_stack
 from workflows.journeys.builtin import install_builtin_journeys
 
@@ -146,6 +152,31 @@ def _wait_for_review_request(page: Page, greeting: str) -> None:
     expect(message.locator(".status-badge")).to_have_text("sent")
 
 
+def _start_if_later(db_url: str, appointment_id: int) -> str:
+    """The visit's start on the practice clock ('3:30 PM') when it has not started yet, else "" (a visit about to
+    start is waited for, so the portal and the test agree on whether it asks first)."""
+    engine = make_engine(db_url)
+    with Session(engine) as session:
+        visit = session.get(Appointment, appointment_id)
+        tz = ZoneInfo(session.get(Practice, visit.practice_id).timezone)
+    engine.dispose()
+    ahead = (visit.start - utcnow()).total_seconds()
+    if 0 < ahead < 90:
+        time.sleep(ahead + 1)
+        return ""
+    return clock(visit.start.astimezone(tz)) if ahead > 0 else ""
+
+
+def _mark_completed(page: Page, db_url: str, appointment_id: int, timeout: float = 30_000) -> None:
+    """Click "Mark completed"; a visit later today is confirmed in the dialog, which names its time."""
+    later = _start_if_later(db_url, appointment_id)
+    page.locator(f'tr[data-appointment-id="{appointment_id}"]').get_by_role(
+        "button", name="Mark completed").click(timeout=timeout)
+    if later:
+        expect(page.locator("#confirm-text")).to_have_text(f"This visit starts at {later}. Mark it completed now?")
+        page.click("#confirm-action")
+
+
 def test_a_wrong_password_is_refused_with_a_clear_message(stack, page):
     cfg, _sup = stack
     page.goto(cfg.portal_url + "/patients", timeout=FIRST_PAGE_TIMEOUT_MS)
@@ -166,8 +197,9 @@ def test_completing_a_visit_puts_the_review_request_on_the_patient_timeline(stac
 
     row = page.locator(f'tr[data-appointment-id="{appointment_id}"]')
     expect(row).to_be_visible(timeout=FIRST_PAGE_TIMEOUT_MS)
-    row.get_by_role("button", name="Mark completed").click()
+    _mark_completed(page, cfg.db_url, appointment_id)
     expect(row.locator(".status-badge")).to_have_text("completed", timeout=30_000)
+    expect(page.get_by_text("Completed. Started: Review request after a visit.")).to_be_visible(timeout=30_000)
     expect(row.get_by_role("button", name="Mark completed")).to_have_count(0)
     page.goto(f"{cfg.portal_url}/patients/{patient_id}", timeout=FIRST_PAGE_TIMEOUT_MS)
     expect(page.locator("#patient-name")).not_to_be_empty(timeout=FIRST_PAGE_TIMEOUT_MS)
@@ -273,8 +305,7 @@ def test_an_admin_pauses_resumes_and_cancels_a_review_request_run(stack, page):
     appointment_id, patient_id, _greeting = _reviewable_visit(cfg.db_url)
     settings = get_settings()
     _log_in(page, cfg.portal_url, settings.admin_email, settings.admin_password)
-    visit = page.locator(f'tr[data-appointment-id="{appointment_id}"]')
-    visit.get_by_role("button", name="Mark completed").click(timeout=FIRST_PAGE_TIMEOUT_MS)
+    _mark_completed(page, cfg.db_url, appointment_id, timeout=FIRST_PAGE_TIMEOUT_MS)
     journey_id, workflow_id, enrollment_id = _run_of(cfg.db_url, patient_id)
 
     page.goto(f"{cfg.portal_url}/journeys/{journey_id}", timeout=FIRST_PAGE_TIMEOUT_MS)
@@ -306,3 +337,85 @@ def test_an_admin_pauses_resumes_and_cancels_a_review_request_run(stack, page):
     assert _run_record(cfg.db_url, enrollment_id) == (("cancelled", "patient asked by phone"), [
         (admin, "change", "run pause from the portal"), (admin, "change", "run resume from the portal"),
         (admin, "change", "run cancel from the portal: patient asked by phone")])
+
+
+def _overdue_desk_task(db_url: str) -> int:
+    """A front desk call, due an hour ago, about the first patient (a factory row, as a journey would write it)."""
+    engine = make_engine(db_url)
+    with Session(engine, expire_on_commit=False) as session:
+        patient = session.exec(select(Patient).order_by(Patient.id)).first()
+        task = make_task(session, patient, title="Call back about the crown fitting",
+                         due_at=utcnow() - timedelta(hours=1), created_at=utcnow() - timedelta(hours=5))
+        session.commit()
+    engine.dispose()
+    return task.id
+
+
+def _task_state(db_url: str, task_id: int) -> tuple[str, str, bool]:
+    engine = make_engine(db_url)
+    with Session(engine) as session:
+        task = session.get(Task, task_id)
+    engine.dispose()
+    return task.status, task.outcome, task.completed_at is not None
+
+
+def test_front_desk_closes_an_overdue_task_from_the_tasks_page(stack, page):
+    cfg, _sup = stack
+    task_id = _overdue_desk_task(cfg.db_url)
+    _log_in(page, cfg.portal_url, "frontdesk@demo.practice", get_settings().admin_password)
+
+    page.locator("a").filter(has_text=re.compile("^Tasks$")).click()
+    row = page.locator(f'tr[data-task-id="{task_id}"]')
+    expect(row).to_contain_text("Call back about the crown fitting", timeout=FIRST_PAGE_TIMEOUT_MS)
+    expect(row.locator(".overdue")).to_have_text("Overdue")
+    expect(row).to_contain_text(re.compile(r"[A-Z][a-z]{2} \d{1,2} [A-Z][a-z]{2}, \d{1,2}:\d{2} [AP]M"))
+    row.get_by_role("button", name="Done").click()
+
+    expect(page.get_by_text("Task done.")).to_be_visible(timeout=30_000)
+    expect(row).to_have_count(0)
+    assert _task_state(cfg.db_url, task_id) == ("done", "done", True)
+
+
+def _texting_patient(db_url: str) -> int:
+    """The last demo patient who is not flagged nervous and may be texted (other tests pick from the first ones)."""
+    engine = make_engine(db_url)
+    with Session(engine) as session:
+        for patient in session.exec(select(Patient).order_by(Patient.id.desc())).all():
+            allowed, _ = consent_allows(session=session, patient_id=patient.id, channel="sms", message_type="any")
+            if allowed and not patient.anxious:
+                engine.dispose()
+                return patient.id
+    raise AssertionError("the demo has no patient who may be texted")
+
+
+def _patient_changes(db_url: str, patient_id: int) -> list[tuple[str, str]]:
+    engine = make_engine(db_url)
+    with Session(engine) as session:
+        rows = session.exec(select(StaffUser.email, AuditLog.detail).join(StaffUser, StaffUser.id == AuditLog.user_id)
+                            .where(AuditLog.entity == "patient", AuditLog.entity_id == str(patient_id),
+                                   AuditLog.action == "change").order_by(AuditLog.id)).all()
+    engine.dispose()
+    return [tuple(row) for row in rows]
+
+
+def test_front_desk_marks_a_nervous_patient_and_records_no_texts_from_the_patient_page(stack, page):
+    cfg, _sup = stack
+    patient_id = _texting_patient(cfg.db_url)
+    _log_in(page, cfg.portal_url, "frontdesk@demo.practice", get_settings().admin_password)
+    page.goto(f"{cfg.portal_url}/patients/{patient_id}", timeout=FIRST_PAGE_TIMEOUT_MS)
+    nervous, texts = page.locator("#flag-nervous"), page.locator("#flag-texts-ok")
+    expect(texts).to_have_attribute("aria-checked", "true", timeout=FIRST_PAGE_TIMEOUT_MS)
+    expect(nervous).to_have_attribute("aria-checked", "false")
+
+    nervous.click()
+    expect(page.get_by_text("Marked as a nervous patient.").first).to_be_visible(timeout=30_000)
+    texts.click()
+    expect(page.get_by_text("Recorded: no texts.")).to_be_visible(timeout=30_000)
+
+    expect(nervous).to_have_attribute("aria-checked", "true")
+    expect(texts).to_have_attribute("aria-checked", "false")
+    expect(page.locator(".timeline-item[data-kind='note']").first).to_contain_text("Marked as a nervous patient.")
+    expect(page.locator(".timeline-item[data-kind='consent']").first).to_contain_text("Opted out of SMS")
+    expect(page.get_by_text("Anxious patient")).to_be_visible()
+    assert _patient_changes(cfg.db_url, patient_id) == [("frontdesk@demo.practice", "changed flag anxious"),
+                                                        ("frontdesk@demo.practice", "changed sms_ok")]
