@@ -120,10 +120,10 @@ def _start_all(sup: Supervisor, cfg: StackConfig, env: dict[str, str]) -> None:
 
 
 @contextmanager
-def _lockfiles_kept(enabled: bool) -> Iterator[None]:
-    """Initializing a fresh web dir (prod mode) makes Reflex rewrite reflex.lock/package.json in its own formatting;
+def _lockfiles_kept() -> Iterator[None]:
+    """Starting the portal (dev or prod mode) makes Reflex rewrite reflex.lock/package.json in its own formatting;
     put the committed bytes back when the content is the same, so a test run leaves the working tree clean."""
-    before = {path: path.read_bytes() for path in (REPO_ROOT / "reflex.lock").glob("*.json")} if enabled else {}
+    before = {path: path.read_bytes() for path in (REPO_ROOT / "reflex.lock").glob("*.json")}
     try:
         yield
     finally:
@@ -138,7 +138,7 @@ def running_stack(cfg: StackConfig, extra_env: dict[str, str] | None = None) -> 
     sup = Supervisor(log_dir=cfg.root / "logs")
     try:
         try:
-            with _lockfiles_kept(cfg.reflex_env == "prod"):
+            with _lockfiles_kept():
                 _start_all(sup, cfg, cfg.env(extra_env))
         except Exception as exc:
             raise RuntimeError(f"live stack failed to start: {exc}\n{log_tails(sup)}") from exc
