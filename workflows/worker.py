@@ -11,6 +11,7 @@ from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxR
 from workflows.channels.base import ChannelSender
 from workflows.journeys.activities import JourneyActivities
 from workflows.journeys.workflow import JourneyWorkflow
+from workflows.sandbox_bytecode import ensure_bytecode, modules_of
 from workflows.schedules import DateTriggerActivities, DateTriggerScanWorkflow
 
 # In-flight sends get this long to finish on shutdown, so send_once can record what the provider answered.
@@ -30,6 +31,8 @@ def build_worker(client: Client, *, session_factory: Callable, senders: Mapping[
     """A worker hosting every journey workflow and activity (all activities are async: no executor needed)."""
     activities = [*JourneyActivities(session_factory, senders).activities(),
                   *DateTriggerActivities(session_factory).activities()]
-    return Worker(client, task_queue=task_queue, workflows=[JourneyWorkflow, DateTriggerScanWorkflow],
+    workflows = [JourneyWorkflow, DateTriggerScanWorkflow]
+    ensure_bytecode(modules_of(workflows))
+    return Worker(client, task_queue=task_queue, workflows=workflows,
                   activities=activities, graceful_shutdown_timeout=GRACEFUL_SHUTDOWN,
                   workflow_runner=workflow_runner())

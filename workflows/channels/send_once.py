@@ -18,6 +18,10 @@ Failures:
 
 session_factory: a zero-argument callable returning a context manager that yields a Session
 (e.g. `lambda: Session(engine)` or `lambda: session_scope(engine)`); every step commits explicitly.
+with_claim / with_sent: optional callables given the session of the claim / of the sending -> sent update, to add
+the caller's own rows (a journey's decisions, its send log) to that transaction instead of committing them apart.
+Rows they add must be idempotent (checked before being added): a claim whose rows collide is claimed again, and a
+"sent" update whose extra rows collide is written without them, so the message's status is never lost.
 """
 from __future__ import annotations
 
@@ -27,7 +31,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import and_, delete, or_, update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from models.tables import Message, MessageStatus
 from models.types import utcnow
@@ -47,22 +51,28 @@ class SendResult:
     provider_ref: str = ""
 
 
+Staging = Callable[[Session], None]
+
+
 def send_once(*, session_factory: Callable, senders: Mapping[str, ChannelSender], msg: OutboundMessage,
-              lease: timedelta = SENDING_LEASE, clock: Callable[[], datetime] = utcnow) -> SendResult:
+              lease: timedelta = SENDING_LEASE, clock: Callable[[], datetime] = utcnow,
+              with_claim: Staging | None = None, with_sent: Staging | None = None) -> SendResult:
     """Deliver msg through senders[msg.channel] unless a call with the same idempotency key already did."""
     for _ in range(3):  # a claim released by a transient failure between our insert and read: claim again
-        message_id = _claim(session_factory, msg, clock())
+        message_id = _claim(session_factory, msg, clock(), with_claim)
         if message_id is not None:
-            return _deliver_claimed(session_factory, senders, msg, message_id, clock)
+            return _deliver_claimed(session_factory, senders, msg, message_id, clock, with_sent)
         existing = _load(session_factory, msg.idempotency_key)
         if existing is not None:
             return _settle_existing(session_factory, existing, lease, clock())
     raise TransientSendError("message claim kept changing hands; try again")
 
 
-def _claim(session_factory: Callable, msg: OutboundMessage, now: datetime) -> int | None:
-    """Insert and commit the "sending" row; None when the key is already taken."""
+def _claim(session_factory: Callable, msg: OutboundMessage, now: datetime, staging: Staging | None) -> int | None:
+    """Insert and commit the "sending" row (with the caller's rows); None when the key is already taken."""
     with session_factory() as session:
+        if staging is not None:
+            staging(session)
         row = Message(practice_id=msg.practice_id, patient_id=msg.patient_id, direction="out", channel=msg.channel,
                       to_address=msg.to_address, from_address=msg.from_address, subject=msg.subject, body=msg.body,
                       status=MessageStatus.SENDING, idempotency_key=msg.idempotency_key,
@@ -95,7 +105,7 @@ def _settle_existing(session_factory: Callable, row: Message, lease: timedelta, 
 
 
 def _deliver_claimed(session_factory: Callable, senders: Mapping[str, ChannelSender], msg: OutboundMessage,
-                     message_id: int, clock: Callable[[], datetime]) -> SendResult:
+                     message_id: int, clock: Callable[[], datetime], with_sent: Staging | None) -> SendResult:
     """Call the provider for a row we claimed, then settle the row according to what happened."""
     try:
         sender = senders.get(msg.channel)
@@ -113,7 +123,7 @@ def _deliver_claimed(session_factory: Callable, senders: Mapping[str, ChannelSen
         reason = f"{UNKNOWN_OUTCOME} ({type(exc).__name__})"
         _transition(session_factory, message_id, status=MessageStatus.FAILED, reason=reason)
         raise PermanentSendError(reason, message_id=message_id) from exc
-    _mark_sent(session_factory, message_id, provider_ref[:200], clock())
+    _mark_sent(session_factory, message_id, provider_ref[:200], clock(), with_sent)
     return SendResult(message_id, MessageStatus.SENT, False, "", provider_ref[:200])
 
 
@@ -126,9 +136,20 @@ def _transition(session_factory: Callable, message_id: int, **values) -> int:
         return result.rowcount
 
 
-def _mark_sent(session_factory: Callable, message_id: int, provider_ref: str, now: datetime) -> None:
-    """sending -> sent must change exactly one row; a row the lease path marked unknown is corrected to sent."""
+def _mark_sent(session_factory: Callable, message_id: int, provider_ref: str, now: datetime,
+               staging: Staging | None) -> None:
+    """sending -> sent must change exactly one row; a row the lease path marked unknown is corrected to sent.
+    The caller's rows ride along; if they collide, the status is written alone (it matters more)."""
     values = dict(status=MessageStatus.SENT, provider_ref=provider_ref, sent_at=now, reason="")
+    try:
+        _settle_sent(session_factory, message_id, values, staging)
+    except IntegrityError:
+        if staging is None:
+            raise
+        _settle_sent(session_factory, message_id, values, None)
+
+
+def _settle_sent(session_factory: Callable, message_id: int, values: dict, staging: Staging | None) -> None:
     with session_factory() as session:
         orphaned = and_(Message.status == MessageStatus.FAILED, Message.reason == UNKNOWN_OUTCOME)
         result = session.execute(update(Message).where(
@@ -136,7 +157,13 @@ def _mark_sent(session_factory: Callable, message_id: int, provider_ref: str, no
         if result.rowcount != 1:
             session.rollback()
             raise RuntimeError(f"message {message_id} vanished while it was being sent")
-        session.commit()
+        if staging is not None:
+            staging(session)
+        try:
+            session.commit()
+        except IntegrityError:
+            session.rollback()
+            raise
 
 
 def _release(session_factory: Callable, message_id: int) -> None:

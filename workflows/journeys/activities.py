@@ -24,7 +24,7 @@ from workflows.journeys.payloads import (
 )
 from workflows.journeys.records import (
     add_missing, award_row, commit_or_retry, enrollment_or_fail, ended_reason, message_by_key, recipient_id,
-    row_id_by_key, send_log, stage_record, task_row, unsent_message,
+    row_id_by_key, send_log, stage_missing, stage_record, task_row, unsent_message,
 )
 from workflows.journeys.send_window import spread_release
 from workflows.journeys.sending import PreparedSend, prepare_send
@@ -100,41 +100,57 @@ class JourneyActivities:
                               now=_moment(request.now), task_id=request.task_id)
 
     def _send_step(self, request: SendRequest) -> SendOutcome:
+        """Decide and send; the decisions that led here are written in the send's first transaction (the claim,
+        or the unsent message), so a send costs two commits: claim and "sent" with its log."""
         key = send_key(request.enrollment_id, request.step_id, request.visit)
         with self.session_factory() as session:
-            enrollment = self._enrollment_recorded(session, request)
-            if enrollment.status != EnrollmentStatus.RUNNING:
-                return SendOutcome("ended", ended_reason(enrollment))
-            stored = message_by_key(session, key)
-            if stored is not None and stored.status != MessageStatus.SENDING:
-                return SendOutcome(_STORED_VERDICTS.get(stored.status, "sent"), stored.reason, None, stored.id)
-            recipient = recipient_id(session, enrollment, request.to)
-            if recipient is None:
-                return SendOutcome("suppress", "no referring patient on file")
-            kind, entity_id = parse_trigger_ref(enrollment.trigger_ref)
-            prepared = prepare_send(
-                session=session, recipient_id=recipient, appointment_id=entity_id if kind == "appointment" else None,
-                channel=request.channel, template=request.template, message_type=request.message_type,
-                now=_moment(request.now), window=(request.window_start, request.window_end)
-                if request.window_start else None, expected_start=_moment(request.expected_start)
-                if request.expected_start else None)
+            enrollment = enrollment_or_fail(session, request.enrollment_id)
+            early = self._settled_before(session, enrollment, key)
+            recipient = recipient_id(session, enrollment, request.to) if early is None else None
+            if early is None and recipient is None:
+                early = SendOutcome("suppress", "no referring patient on file")
+            if early is not None:  # nothing to send: write the decisions on their own
+                _stage_record(request)(session)
+                commit_or_retry(session)
+                return early
+            try:
+                prepared = _prepare(session, enrollment, recipient, request)
+            except LookupError:  # a row has gone (a permanent failure): keep the decisions that led here
+                _stage_record(request)(session)
+                commit_or_retry(session)
+                raise
         if prepared.verdict == "send":
             return self._deliver(request, enrollment, prepared, key)
         return self._record_unsent(request, enrollment, prepared, key)
+
+    @staticmethod
+    def _settled_before(session: Session, enrollment: Enrollment, key: str) -> SendOutcome | None:
+        """The outcome when there is nothing to send: the run has ended, or an earlier attempt settled the send."""
+        if enrollment.status != EnrollmentStatus.RUNNING:
+            return SendOutcome("ended", ended_reason(enrollment))
+        stored = message_by_key(session, key)
+        if stored is not None and stored.status != MessageStatus.SENDING:
+            return SendOutcome(_STORED_VERDICTS.get(stored.status, "sent"), stored.reason, None, stored.id)
+        return None
 
     def _deliver(self, request: SendRequest, enrollment: Enrollment, prepared: PreparedSend, key: str) -> SendOutcome:
         msg = OutboundMessage(practice_id=enrollment.practice_id, patient_id=prepared.recipient_id,
                               channel=prepared.channel, to_address=prepared.to_address, body=prepared.body,
                               idempotency_key=key, subject=prepared.subject, enrollment_id=enrollment.id,
                               step_id=request.step_id, template_key=request.template)
+        sent_log = send_log(enrollment, request, prepared.channel, SendOutcome("sent", ""), key)
         try:
-            result = send_once(session_factory=self.session_factory, senders=self.senders, msg=msg)
-            outcome = SendOutcome("sent", "", None, result.message_id)
+            result = send_once(session_factory=self.session_factory, senders=self.senders, msg=msg,
+                               with_claim=_stage_record(request),
+                               with_sent=lambda session: stage_missing(session, [sent_log]))
         except PermanentSendError as exc:
             outcome = SendOutcome("failed", exc.reason, None, exc.message_id)
+            add_missing(self.session_factory, [send_log(enrollment, request, prepared.channel, outcome, key)])
+            return outcome
         # TransientSendError propagates: the activity is retried and send_once sends at most once.
-        add_missing(self.session_factory, [send_log(enrollment, request, prepared.channel, outcome, key)])
-        return outcome
+        if result.duplicate:  # an earlier attempt sent it; its log may not have been written with it
+            add_missing(self.session_factory, [sent_log])
+        return SendOutcome("sent", "", None, result.message_id)
 
     def _record_unsent(self, request: SendRequest, enrollment: Enrollment, prepared: PreparedSend,
                        key: str) -> SendOutcome:
@@ -145,12 +161,14 @@ class JourneyActivities:
             not_before = spread_release(prepared.not_before, key, DEFERRAL_SPREAD_SECONDS)
         row = unsent_message(enrollment, request, prepared, key)
         outcome = SendOutcome(prepared.verdict, prepared.reason, not_before.isoformat() if not_before else None)
-        add_missing(self.session_factory, [row, send_log(enrollment, request, prepared.channel, outcome, key)])
         with self.session_factory() as session:
+            _stage_record(request)(session)
+            stage_missing(session, [row, send_log(enrollment, request, prepared.channel, outcome, key)])
+            commit_or_retry(session)
             outcome.message_id = message_by_key(session, key).id
         return outcome
 
-    def _enrollment_recorded(self, session: Session, request: SendRequest | TaskRequest | AwardRequest) -> Enrollment:
+    def _enrollment_recorded(self, session: Session, request: TaskRequest | AwardRequest) -> Enrollment:
         """The effect's enrollment, after the decisions that led to the effect (carried in its request) are written."""
         enrollment = enrollment_or_fail(session, request.enrollment_id)
         if request.record is not None:
@@ -209,6 +227,24 @@ class JourneyActivities:
                 enrollment.ended_at = _moment(request.at)
                 session.add(enrollment)
             commit_or_retry(session)
+
+
+def _prepare(session: Session, enrollment: Enrollment, recipient: int, request: SendRequest) -> PreparedSend:
+    kind, entity_id = parse_trigger_ref(enrollment.trigger_ref)
+    window = (request.window_start, request.window_end) if request.window_start else None
+    expected_start = _moment(request.expected_start) if request.expected_start else None
+    return prepare_send(session=session, recipient_id=recipient,
+                        appointment_id=entity_id if kind == "appointment" else None, channel=request.channel,
+                        template=request.template, message_type=request.message_type, now=_moment(request.now),
+                        window=window, expected_start=expected_start)
+
+
+def _stage_record(request: SendRequest) -> Callable[[Session], None]:
+    """Adds the decisions the request carries (if any) to a session, for the transaction that acts on them."""
+    def stage(session: Session) -> None:
+        if request.record is not None:
+            stage_record(session, enrollment_or_fail(session, request.enrollment_id), request.record)
+    return stage
 
 
 async def _off_thread(function, request):

@@ -149,3 +149,46 @@ def test_channel_without_a_sender_fails_permanently(session_factory, engine, out
     with pytest.raises(PermanentSendError, match="no sender configured for channel sms"):
         send_once(session_factory=session_factory, senders={}, msg=outbound)
     assert [(r.status, r.reason) for r in _rows(engine)] == [("failed", "no sender configured for channel sms")]
+
+
+def _note(patient_id: int, key: str):
+    from models.tables import Note
+
+    return Note(practice_id=1, patient_id=patient_id, kind="note", body=key)
+
+
+def _notes(engine) -> list[str]:
+    from models.tables import Note
+
+    with Session(engine) as s:
+        return list(s.exec(select(Note.body).order_by(Note.id)))
+
+
+def test_the_callers_rows_ride_with_the_claim_and_with_the_sent_update(session_factory, engine, outbound):
+    seen = []
+
+    class PeekingSender:
+        name = "peek"
+
+        def deliver(self, msg):
+            seen.append(([r.status for r in _rows(engine)], _notes(engine)))  # a separate connection
+            return "ref"
+
+    send_once(session_factory=session_factory, senders={"sms": PeekingSender()}, msg=outbound,
+              with_claim=lambda s: s.add(_note(outbound.patient_id, "decided")),
+              with_sent=lambda s: s.add(_note(outbound.patient_id, "logged")))
+    assert seen == [(["sending"], ["decided"])]
+    assert ([r.status for r in _rows(engine)], _notes(engine)) == (["sent"], ["decided", "logged"])
+
+
+def test_rows_that_collide_with_the_sent_update_are_dropped_and_the_message_still_reads_sent(
+        session_factory, engine, outbound, recording_sender):
+    def colliding(session):  # a second message under the key just claimed: the unique constraint refuses it
+        session.add(Message(practice_id=outbound.practice_id, patient_id=outbound.patient_id, direction="out",
+                            channel="sms", body="x", status="sent", idempotency_key=outbound.idempotency_key))
+
+    result = send_once(session_factory=session_factory, senders={"sms": recording_sender}, msg=outbound,
+                       with_sent=colliding)
+    [row] = _rows(engine)
+    assert (result.status, row.id, row.status, row.provider_ref, recording_sender.attempts) == (
+        "sent", result.message_id, "sent", "fake-1", 1)
