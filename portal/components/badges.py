@@ -15,6 +15,8 @@ _COLOURS = {
 def status_badge(status: rx.Var | str) -> rx.Component:
     """A coloured badge for any status string (unknown ones, e.g. a step's "timed_out", gray and in words)."""
     words = status.replace("_", " ") if isinstance(status, str) else status.to(str).replace("_", " ")
-    return rx.match(status, *[(name, rx.badge(name.replace("_", " "), color_scheme=colour, class_name="status-badge"))
-                              for name, colour in _COLOURS.items()],
-                    rx.badge(words, color_scheme="gray", class_name="status-badge"))
+    badge = rx.match(status, *[(name, rx.badge(name.replace("_", " "), color_scheme=colour, class_name="status-badge"))
+                               for name, colour in _COLOURS.items()],
+                     rx.badge(words, color_scheme="gray", class_name="status-badge"))
+    # A status not loaded yet (the page renders before its on_load handler has filled the row) shows nothing.
+    return badge if isinstance(status, str) else rx.cond(status, badge, rx.fragment())

@@ -78,6 +78,15 @@ def _run_row(r: rx.Var) -> rx.Component:
 @protected_page(route=routes.JOURNEY_RUNS, title="Journey runs", roles=JOURNEY_STAFF,
                 on_load=[JourneysState.load_runs])
 def journey_runs_page() -> rx.Component:
+    return rx.cond(
+        JourneysState.journey_missing,
+        rx.vstack(rx.heading("No such journey in this practice.", size="4", id="journey-missing"),
+                  rx.link("All journeys", href=routes.JOURNEYS)),
+        rx.cond(JourneysState.journey["id"], _journey_runs(), rx.spinner()),
+    )
+
+
+def _journey_runs() -> rx.Component:
     j = JourneysState.journey
     return rx.vstack(
         rx.hstack(rx.heading(j["name"], size="4"), status_badge(j["status"]), _journey_controls(j),

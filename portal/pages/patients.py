@@ -26,7 +26,7 @@ def patients_page() -> rx.Component:
                  on_change=PatientsState.search, width="24em", id="patient-search"),
         rx.cond(
             PatientsState.empty_text != "",
-            rx.text(PatientsState.empty_text, color_scheme="gray", id="no-patients"),
+            rx.text(PatientsState.empty_text, color_scheme="gray", id="no-patients", word_break="break-word"),
             rx.vstack(
                 rx.table.root(
                     rx.table.header(rx.table.row(*[rx.table.column_header_cell(h)

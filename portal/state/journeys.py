@@ -36,6 +36,7 @@ def steps_source(running: int, live: dict | None) -> str:
 class JourneysState(AuthState):
     journeys: list[dict[str, str]] = []
     journey: dict[str, str] = {}
+    journey_missing: bool = False  # the id in the address is no journey of this practice
     runs: list[dict[str, str]] = []
     steps_source: str = ""  # where the current steps of running runs came from
 
@@ -64,12 +65,13 @@ class JourneysState(AuthState):
         from portal.temporal_link import live_steps
 
         user, journey_id = self._staff(JOURNEY_STAFF), self._journey_id()
-        self.journey, self.runs, self.steps_source = {}, [], ""
-        if user is None or journey_id is None:
+        self.journey, self.runs, self.steps_source, self.journey_missing = {}, [], "", False
+        if user is None:
             return
         with db() as session:
-            journey = session.get(Journey, journey_id)
+            journey = session.get(Journey, journey_id) if journey_id is not None else None
             if journey is None or journey.practice_id != user.practice_id:
+                self.journey_missing = True
                 return
             tz = ZoneInfo(session.get(Practice, journey.practice_id).timezone)
             runs = journey_runs(session=session, journey_id=journey_id)

@@ -12,6 +12,15 @@ from portal.state.base import AuthState, db
 
 NOT_SENT = ("suppressed", "deferred", "failed")
 EMPTY_REPLY = "Type a reply first."
+NOT_ANSWERABLE = "Only a message that was sent can be answered."
+# A patient can only answer what reached them: a reply to a deferred or suppressed message would be counted against
+# a send that has not happened (and the run, sending it later, would take the reply as old).
+ANSWERABLE = ("sent", "delivered")
+
+
+def answerable(*, direction: str, status: str, patient_id: int | None) -> bool:
+    """Whether staff may reply to this message as its patient."""
+    return direction == "out" and status in ANSWERABLE and patient_id is not None
 
 
 def reply_problem(body: str) -> str:
@@ -26,7 +35,7 @@ def outbox_row(r: OutboxRow, tz: ZoneInfo) -> dict[str, str]:
             "subject": r.subject, "body": r.body, "status": r.status,
             "reason": r.reason if r.status in NOT_SENT or r.direction == "in" else "",
             "template": r.template_key, "patient": r.patient_name, "patient_id": str(r.patient_id or ""),
-            "can_reply": "yes" if r.direction == "out" and r.patient_id else ""}
+            "can_reply": "yes" if answerable(direction=r.direction, status=r.status, patient_id=r.patient_id) else ""}
 
 
 class OutboxState(AuthState):
@@ -81,10 +90,11 @@ class OutboxState(AuthState):
             self.replying = True
         with db() as session:
             original = session.get(Message, message_id)
-            if original is None or original.practice_id != user.practice_id or original.patient_id is None:
+            problem = _reply_refusal(original, user.practice_id)
+            if problem:
                 async with self:
                     self.replying = False
-                yield rx.toast.error("That message cannot be answered.")
+                yield rx.toast.error(problem)
                 return
             receive_reply(session=session, patient_id=original.patient_id, channel=original.channel, body=body,
                           from_address=original.to_address, in_reply_to_id=original.id)
@@ -95,3 +105,11 @@ class OutboxState(AuthState):
             self._load()
         yield rx.toast.success("Reply recorded.") if started else rx.toast.warning(
             "Reply recorded; waiting journeys hear of it when the worker is up.")
+
+
+def _reply_refusal(original: Message | None, practice_id: int) -> str:
+    if original is None or original.practice_id != practice_id or original.patient_id is None:
+        return "That message cannot be answered."
+    if not answerable(direction=original.direction, status=original.status, patient_id=original.patient_id):
+        return NOT_ANSWERABLE
+    return ""

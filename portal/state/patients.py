@@ -7,11 +7,16 @@ from models.queries.patients import PAGE_SIZE, search_patients
 from portal.state.base import AuthState, db
 
 
+ECHO_CHARS = 60  # a pasted paragraph is quoted back shortened, not stretched across the page
+
+
 def empty_result_text(query: str, total: int) -> str:
     """What to say instead of an empty table; "" when there are rows to show."""
     if total:
         return ""
-    wanted = query.strip()
+    wanted = " ".join(query.split())
+    if len(wanted) > ECHO_CHARS:
+        wanted = wanted[:ECHO_CHARS - 1].rstrip() + "…"
     return f"No patients match '{wanted}'." if wanted else "No patients yet."
 
 

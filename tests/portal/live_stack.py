@@ -2,7 +2,6 @@
 stopped after."""
 from __future__ import annotations
 
-import json
 import os
 import signal
 import socket
@@ -16,6 +15,7 @@ from pathlib import Path
 from urllib.error import URLError
 
 from models.settings import REPO_ROOT
+from workflows.cli.lockfiles import lockfiles_kept
 from workflows.cli.processes import Supervisor, venv_env
 
 BIN = Path(sys.executable).parent
@@ -120,25 +120,12 @@ def _start_all(sup: Supervisor, cfg: StackConfig, env: dict[str, str]) -> None:
 
 
 @contextmanager
-def _lockfiles_kept() -> Iterator[None]:
-    """Starting the portal (dev or prod mode) makes Reflex rewrite reflex.lock/package.json in its own formatting;
-    put the committed bytes back when the content is the same, so a test run leaves the working tree clean."""
-    before = {path: path.read_bytes() for path in (REPO_ROOT / "reflex.lock").glob("*.json")}
-    try:
-        yield
-    finally:
-        for path, data in before.items():
-            if path.exists() and path.read_bytes() != data and json.loads(path.read_bytes()) == json.loads(data):
-                path.write_bytes(data)
-
-
-@contextmanager
 def running_stack(cfg: StackConfig, extra_env: dict[str, str] | None = None) -> Iterator[Supervisor]:
     """Start Temporal, the worker and the portal; stop every process group on exit, also on failure."""
     sup = Supervisor(log_dir=cfg.root / "logs")
     try:
         try:
-            with _lockfiles_kept():
+            with lockfiles_kept(REPO_ROOT / "reflex.lock"):
                 _start_all(sup, cfg, cfg.env(extra_env))
         except Exception as exc:
             raise RuntimeError(f"live stack failed to start: {exc}\n{log_tails(sup)}") from exc

@@ -65,3 +65,25 @@ def test_outbox_times_read_on_the_practice_clock_like_the_timeline(session):
     assert (shown["at"], shown["can_reply"], shown["patient_id"]) == ("Thu 3 Dec 2026, 1:58 PM", "yes", str(patient.id))
     [item] = patient_timeline(session=session, patient_id=patient.id, kinds=["message"])
     assert item.when == shown["at"]
+
+
+def test_only_messages_that_were_sent_can_be_answered_as_the_patient(session):
+    practice = make_practice(session)
+    patient = make_patient(session, practice)
+    for status in ("sent", "delivered", "deferred", "suppressed", "failed", "sending"):
+        make_message(session, patient, status=status, body=status)
+    rows = outbox_page(session=session, practice_id=practice.id).rows
+    shown = {row.body: outbox_row(row, ZoneInfo(practice.timezone))["can_reply"] for row in rows}
+    assert shown == {"sent": "yes", "delivered": "yes", "deferred": "", "suppressed": "", "failed": "",
+                     "sending": ""}
+
+
+def test_a_reply_to_a_deferred_message_is_refused_by_the_handler_too(session):
+    from portal.state.outbox import NOT_ANSWERABLE, _reply_refusal
+
+    practice = make_practice(session)
+    patient = make_patient(session, practice)
+    deferred = make_message(session, patient, status="deferred")
+    sent = make_message(session, patient, status="sent")
+    assert (_reply_refusal(deferred, practice.id), _reply_refusal(sent, practice.id),
+            _reply_refusal(sent, practice.id + 1)) == (NOT_ANSWERABLE, "", "That message cannot be answered.")

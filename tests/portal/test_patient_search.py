@@ -118,3 +118,10 @@ def test_an_empty_result_says_what_matched_nothing():
     assert empty_result_text(" zed ", 0) == "No patients match 'zed'."
     assert empty_result_text("", 0) == "No patients yet."
     assert empty_result_text("zed", 3) == ""
+
+
+def test_a_long_search_is_quoted_back_shortened():
+    pasted = "word " * 1000
+    text = empty_result_text(pasted, 0)
+    assert text == "No patients match '" + ("word " * 12).strip() + "…'."
+    assert len(text) < 90

@@ -23,7 +23,11 @@ def parse_start(text: str | None, practice_tz: str) -> datetime:
     """An ISO moment; without an offset it is read in the practice's time zone; default now."""
     if not text:
         return utcnow()
-    moment = datetime.fromisoformat(text)
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"--start {text!r} is not a date and time: write e.g. 2026-12-07T09:30 "
+                         "(practice time) or 2026-12-07T15:30+00:00") from None
     return moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo(practice_tz))
 
 

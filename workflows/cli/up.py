@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 from models.settings import REPO_ROOT, get_settings
+from workflows.cli.lockfiles import lockfiles_kept
 from workflows.cli.processes import Supervisor, port_open, venv_env
 
 
@@ -74,9 +75,10 @@ def _start_portal(sup: Supervisor, env: dict[str, str]) -> None:
     port = settings.frontend_port
     argv = [str(Path(sys.executable).parent / "reflex"), "run", "--env", "prod", "--loglevel", "warning",
             "--frontend-port", str(port), "--backend-port", str(port)]
-    sup.start("portal", argv, cwd=REPO_ROOT, env=env | {"REFLEX_CHECK_LATEST_VERSION": "false"})
-    # The first start installs the frontend packages and compiles: allow several minutes.
-    sup.wait_for_port("portal", port, timeout=900)
+    with lockfiles_kept(REPO_ROOT / "reflex.lock"):
+        sup.start("portal", argv, cwd=REPO_ROOT, env=env | {"REFLEX_CHECK_LATEST_VERSION": "false"})
+        # The first start installs the frontend packages and compiles: allow several minutes.
+        sup.wait_for_port("portal", port, timeout=900)
 
 
 def _banner() -> None:
@@ -88,6 +90,17 @@ def _banner() -> None:
     print(f"  Logs         {s.var_dir / 'logs'}")
     print("  Ctrl-C stops everything.")
     sys.stdout.flush()
+
+
+def _stop(_signum, _frame) -> None:  # noqa: ANN001
+    raise KeyboardInterrupt
+
+
+def install_stop_signals() -> None:
+    """SIGINT and SIGTERM both stop everything: also when started in the background, where the shell starts
+    `make run` with SIGINT ignored and a `kill -INT` of its process group would otherwise do nothing."""
+    signal.signal(signal.SIGINT, _stop)
+    signal.signal(signal.SIGTERM, _stop)
 
 
 def run(_args) -> int:  # noqa: ANN001
@@ -109,7 +122,7 @@ def run(_args) -> int:  # noqa: ANN001
         print(f"  created the practice '{settings.practice_name}' (no demo data) and the built-in journeys")
     sup = Supervisor(log_dir=settings.var_dir / "logs")
     env = venv_env()
-    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    install_stop_signals()
     try:
         print("Starting Temporal …", flush=True)
         _start_temporal(sup, env)

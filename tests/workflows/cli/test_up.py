@@ -57,3 +57,31 @@ def test_an_unknown_practice_time_zone_is_refused_with_the_setting_named(session
     with pytest.raises(ValueError, match="PRM_PRACTICE_TIMEZONE is not a time zone name"):
         create_empty_practice(session=session, settings=Settings(practice_timezone="Mars/Olympus"))
     assert session.exec(select(Practice)).all() == []
+
+
+def test_sigint_stops_prm_up_even_when_it_was_started_with_sigint_ignored():
+    import signal
+
+    saved = {signum: signal.getsignal(signum) for signum in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # as a shell's `make run &` leaves it
+        up.install_stop_signals()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            with pytest.raises(KeyboardInterrupt):
+                signal.raise_signal(signum)
+    finally:
+        for signum, handler in saved.items():
+            signal.signal(signum, handler)
+
+
+def test_lockfiles_reformatted_by_reflex_get_their_committed_bytes_back(tmp_path):
+    from workflows.cli.lockfiles import lockfiles_kept
+
+    committed = b'{\n  "name": "reflex",\n  "dependencies": {"react": "19.3.1"}\n}\n'
+    (tmp_path / "package.json").write_bytes(committed)
+    (tmp_path / "other.json").write_bytes(b'{"a": 1}')
+    with lockfiles_kept(tmp_path):
+        (tmp_path / "package.json").write_bytes(b'{"name": "reflex", "dependencies": {"react": "19.3.1"}}')
+        (tmp_path / "other.json").write_bytes(b'{"a": 2}')  # a real change stays
+    assert (tmp_path / "package.json").read_bytes() == committed
+    assert (tmp_path / "other.json").read_bytes() == b'{"a": 2}'

@@ -146,3 +146,15 @@ def test_prm_simulate_reports_an_unknown_journey(engine, review_patient, monkeyp
     monkeypatch.setattr("workflows.cli.simulate.session_scope", lambda: session_scope(engine))
     assert main(["simulate", "birthday_cake", "--patient", str(patient.id)]) == 2
     assert capsys.readouterr().err.strip() == "no journey 'birthday_cake' in this practice"
+
+
+def test_a_start_that_is_not_a_moment_is_refused_with_an_example():
+    import pytest
+
+    from workflows.cli.simulate import parse_start
+
+    with pytest.raises(ValueError) as refused:
+        parse_start("yesterday", "America/Chicago")
+    assert str(refused.value) == ("--start 'yesterday' is not a date and time: write e.g. 2026-12-07T09:30 "
+                                  "(practice time) or 2026-12-07T15:30+00:00")
+    assert parse_start("2026-12-07T09:30", "America/Chicago").isoformat() == "2026-12-07T09:30:00-06:00"
