@@ -241,6 +241,21 @@ def test_front_desk_sees_no_dashboard_and_is_sent_back_to_patients(stack, page):
     expect(page.get_by_text("Your role cannot open that page.")).to_be_visible()
 
 
+def test_a_journey_address_that_is_no_journey_says_so_instead_of_crashing(stack, page):
+    cfg, _sup = stack
+    settings = get_settings()
+    _log_in(page, cfg.portal_url, settings.admin_email, settings.admin_password)
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    for address in ("/journeys/999999", "/journeys/abc"):
+        page.goto(cfg.portal_url + address, timeout=FIRST_PAGE_TIMEOUT_MS)
+        expect(page.locator("#journey-missing")).to_have_text("No such journey in this practice.", timeout=30_000)
+    page.locator("a").filter(has_text=re.compile("^Journeys$")).click()
+    page.locator(".journey-row a").first.click()
+    expect(page.locator(".status-badge").first).to_be_visible(timeout=30_000)
+    assert errors == []
+
+
 def test_logging_out_ends_the_session(stack, page):
     cfg, _sup = stack
     settings = get_settings()
