@@ -8,8 +8,8 @@ Runs started since LEAN_RUNS write the planner's decisions in the same activity 
 do their short database steps (load, record, finish) as local activities; runs started before keep one activity per
 write, so their recorded histories still replay.
 """
-from __future__ import annotations
-
+# No `from __future__ import annotations` here: the sandbox executes this module for every run, and string
+# annotations would make each handler decorator compile and evaluate its type hints again.
 import asyncio
 from datetime import datetime, timedelta
 
