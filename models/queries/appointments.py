@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
 
+from models.queries.visit_names import visit_names
 from models.tables import Appointment, Patient, Practice
 from models.types import utcnow
 
@@ -50,7 +51,8 @@ def appointments_on_day(*, session: Session, practice_id: int, day: date) -> lis
                         .where(Appointment.practice_id == practice_id, Appointment.start >= start,
                                Appointment.start < end)
                         .order_by(Appointment.start, Appointment.id)).all()
+    names = visit_names(session, [a for a, _p in rows])
     return [DayAppointment(id=a.id, patient_id=p.id, patient_name=p.display_name, start=a.start,
                            local_time=a.start.astimezone(tz).strftime("%H:%M"), duration_minutes=a.duration_minutes,
-                           status=a.status, description=a.description, provider=a.provider)
+                           status=a.status, description=names.get(a.id) or a.description, provider=a.provider)
             for a, p in rows]

@@ -15,13 +15,13 @@ from sqlmodel import Session, select
 from models.consent import IMPORT_SOURCE, evidence_words, imported_from
 from models.feedback import SCALE_RANGES, nps_group
 from models.queries.local_time import local_day, local_moment, localize_timestamps
+from models.queries.visit_names import visit_names
 from models.queries.step_words import StepInfo, pinned_steps, step_name, step_sentence, words
 from models.tables import (Appointment, ConsentEvent, Enrollment, Feedback, FeedbackScale, Journey, JourneyStepLog,
                            JourneyVersion, LoyaltyLedger, Message, Note, Patient, Practice, Procedure, Referral, Task)
 
 _BODY_CHARS = 600  # enough to read a message or note on the timeline; the full text stays in its own row
 # An appointment description that only lists procedure codes, as Open Dental writes it: "D0150, D0274, D0330 +1".
-_CODES_ONLY = re.compile(r"^\s*D\d{4}(?:\s*,\s*D\d{4})*(?:\s*\+\d+)?\s*$")
 _CONSENT_SOURCES = {"patient_reply": "the patient's reply", "staff": "staff", "demo": "demo data"}
 
 
@@ -78,28 +78,11 @@ def _local_noon(day: date, tz: ZoneInfo) -> datetime:
 def _appointments(ctx: _Context) -> list[TimelineItem]:
     rows = ctx.session.exec(select(Appointment).where(Appointment.patient_id == ctx.patient.id)
                             .order_by(Appointment.start.desc()).limit(ctx.limit)).all()
-    names = _procedure_names(ctx.session, [a for a in rows if _CODES_ONLY.match(a.description)])
+    names = visit_names(ctx.session, rows)
     return [TimelineItem(kind=TimelineKind.APPOINTMENT, at=a.start, ref_id=a.id, status=a.status,
                          title=f"Appointment: {names.get(a.id) or a.description}" if a.description else "Appointment",
                          detail=", ".join(filter(None, [f"{a.duration_minutes} min", a.provider, a.operatory])))
             for a in rows]
-
-
-def _procedure_names(session: Session, appointments: list[Appointment]) -> dict[int, str]:
-    """Appointment id -> what its linked procedures are called, for descriptions that are only codes; the codes'
-    order first, each name once, a procedure without a description by its code."""
-    if not appointments:
-        return {}
-    rows = session.exec(select(Procedure).where(Procedure.appointment_id.in_([a.id for a in appointments]))
-                        .order_by(Procedure.id)).all()
-    names: dict[int, str] = {}
-    for appointment in appointments:
-        codes = re.findall(r"D\d{4}", appointment.description)
-        linked = sorted((p for p in rows if p.appointment_id == appointment.id),
-                        key=lambda p: codes.index(p.cdt_code) if p.cdt_code in codes else len(codes))
-        if linked:
-            names[appointment.id] = ", ".join(dict.fromkeys(p.description or p.cdt_code for p in linked))
-    return names
 
 
 def _procedures(ctx: _Context) -> list[TimelineItem]:

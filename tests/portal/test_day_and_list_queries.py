@@ -32,6 +32,22 @@ def test_a_day_is_the_practice_local_day_not_the_utc_day(session):
     ]
 
 
+def test_an_imported_visit_described_by_codes_reads_as_its_procedures_names(session):
+    from tests.factories import make_procedure
+
+    practice = make_practice(session)
+    maria = make_patient(session, practice)
+    coded = make_appointment(session, maria, start=_utc(1, 15), description="D2391, D0220")
+    make_procedure(session, maria, appointment_id=coded.id, cdt_code="D0220", description="Periapical X-ray")
+    make_procedure(session, maria, appointment_id=coded.id, cdt_code="D2391", description="Resin filling, one surface")
+    unlinked = make_appointment(session, maria, start=_utc(1, 17), description="D0150")
+
+    day = appointments_on_day(session=session, practice_id=practice.id, day=date(2026, 12, 1))
+
+    assert [(a.id, a.description) for a in day] == [
+        (coded.id, "Resin filling, one surface, Periapical X-ray"), (unlinked.id, "D0150")]
+
+
 def test_practice_today_uses_the_practice_time_zone(session):
     practice = make_practice(session)
     assert practice_today(session=session, practice_id=practice.id, now=_utc(2, 3)) == date(2026, 12, 1)
