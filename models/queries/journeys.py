@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from models.queries.step_words import StepInfo, pinned_steps
 from models.tables import Enrollment, Journey, JourneyVersion, Patient
 
 
@@ -37,6 +38,7 @@ class JourneyRun:
     status: str
     current_step: str
     exit_reason: str
+    steps: dict[str, StepInfo] = field(default_factory=dict)  # of the version the run is pinned to
 
 
 def journey_overview(*, session: Session, practice_id: int) -> list[JourneySummary]:
@@ -62,7 +64,11 @@ def journey_runs(*, session: Session, journey_id: int, limit: int = 100) -> list
                         .join(JourneyVersion, JourneyVersion.id == Enrollment.version_id)
                         .where(Enrollment.journey_id == journey_id)
                         .order_by(Enrollment.started_at.desc(), Enrollment.id.desc()).limit(limit)).all()
+    definitions = dict(session.exec(select(JourneyVersion.id, JourneyVersion.definition).where(
+        JourneyVersion.id.in_({e.version_id for e, *_ in rows}))).all())
+    steps = {version_id: pinned_steps(text) for version_id, text in definitions.items()}
     return [JourneyRun(enrollment_id=e.id, workflow_id=e.workflow_id, patient_id=e.patient_id,
                        patient_name=f"{first} {last}".strip(), version=version, started_at=e.started_at,
-                       ended_at=e.ended_at, status=e.status, current_step=e.current_step, exit_reason=e.exit_reason)
+                       ended_at=e.ended_at, status=e.status, current_step=e.current_step, exit_reason=e.exit_reason,
+                       steps=steps.get(e.version_id, {}))
             for e, first, last, version in rows]

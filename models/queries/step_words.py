@@ -40,6 +40,23 @@ def pinned_steps(definition: str) -> dict[str, StepInfo]:
             for s in steps if isinstance(s, dict) and s.get("id")}
 
 
+_REPLY_READINGS = {"confirm": "reads as: confirming", "cancel": "reads as: cancelling", "stop": "reads as: STOP (opted out)",
+                   "start": "reads as: START (opted back in)", "help": "reads as: asking for help",
+                   "other": "no keyword: for staff to read"}
+
+
+def reply_reading(reason: str) -> str:
+    """An inbound message's stored 'intent: confirm' as staff read it; any other text unchanged."""
+    if reason.startswith("intent: "):
+        return _REPLY_READINGS.get(reason.removeprefix("intent: "), reason)
+    return reason
+
+
+def channel_name(channel: str) -> str:
+    """'SMS', 'email' ...: a channel as staff say it."""
+    return _CHANNELS.get(channel, channel)
+
+
 def words(key: str) -> str:
     """'review_request' -> 'review request', 'appointment.booked' -> 'appointment booked'."""
     return re.sub(r"[._]+", " ", key).strip()

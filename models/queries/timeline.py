@@ -16,7 +16,8 @@ from models.consent import IMPORT_SOURCE, evidence_words, imported_from
 from models.feedback import SCALE_RANGES, nps_group
 from models.queries.local_time import local_day, local_moment, localize_timestamps
 from models.queries.visit_names import visit_names
-from models.queries.step_words import StepInfo, pinned_steps, step_name, step_sentence, words
+from models.queries.step_words import (StepInfo, pinned_steps, reply_reading, step_name, step_sentence,
+                                       words)
 from models.tables import (Appointment, ConsentEvent, Enrollment, Feedback, FeedbackScale, Journey, JourneyStepLog,
                            JourneyVersion, LoyaltyLedger, Message, Note, Patient, Practice, Procedure, Referral, Task)
 
@@ -113,7 +114,9 @@ def _messages(ctx: _Context) -> list[TimelineItem]:
         detail = f"{m.subject}\n{m.body}" if m.subject else m.body
         at = m.sent_at or m.created_at
         items.append(TimelineItem(kind=TimelineKind.MESSAGE, at=at, ref_id=m.id, title=_message_title(m),
-                                  detail=_short(detail), status=m.status, reason=_local_text(m.reason, at, ctx.tz),
+                                  detail=_short(detail), status=m.status,
+                                  reason=reply_reading(m.reason) if m.direction == "in"
+                                  else _local_text(m.reason, at, ctx.tz),
                                   source=source, channel=m.channel, direction=m.direction))
     return items
 

@@ -8,6 +8,7 @@ import reflex as rx
 
 from models.queries.journeys import journey_overview, journey_runs
 from models.queries.local_time import local_moment
+from models.queries.step_words import step_name
 from models.tables import Journey, JourneyStatus, Practice
 from portal.roles import JOURNEY_STAFF
 from portal.state.base import AuthState, db
@@ -85,13 +86,15 @@ class JourneysState(AuthState):
 
     @staticmethod
     def _run_row(run, tz: ZoneInfo, live: RunStatus | None) -> dict[str, str]:  # noqa: ANN001
-        step, paused = run.current_step, ""  # paused: "yes" / "no" as the run says, "" when it did not answer
+        steps = getattr(run, "steps", {})  # the pinned version's labels: "Wait for a reply", not "await_reply"
+        step = step_name(run.current_step, steps) if run.current_step else ""
+        paused = ""  # "yes" / "no" as the run says, "" when it did not answer
         if live is not None:
             paused = "yes" if live.paused else "no"
             until = live.waiting_until
             if until:
                 until = local_moment(datetime.fromisoformat(until), tz)
-            step = live.step_id + (f" (waiting until {until})" if until else "")
+            step = step_name(live.step_id, steps) + (f" (waiting until {until})" if until else "")
             step += " · paused" if live.paused else ""
         return {"patient": run.patient_name, "patient_id": str(run.patient_id), "version": str(run.version),
                 "started": local_moment(run.started_at, tz), "status": run.status,

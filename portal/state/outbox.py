@@ -7,6 +7,7 @@ import reflex as rx
 
 from models.queries.local_time import local_moment
 from models.queries.outbox import PAGE_SIZE, OutboxRow, outbox_page
+from models.queries.step_words import channel_name, reply_reading
 from models.tables import Message, Practice
 from portal.state.base import AuthState, db
 
@@ -30,10 +31,10 @@ def reply_problem(body: str) -> str:
 
 def outbox_row(r: OutboxRow, tz: ZoneInfo) -> dict[str, str]:
     """One message for the browser; its time on the practice clock, written as the timeline writes it."""
-    return {"id": str(r.id), "at": local_moment(r.at, tz), "direction": r.direction, "channel": r.channel,
+    return {"id": str(r.id), "at": local_moment(r.at, tz), "direction": r.direction, "channel": channel_name(r.channel),
             "address": r.to_address if r.direction == "out" else r.from_address,
             "subject": r.subject, "body": r.body, "status": r.status,
-            "reason": r.reason if r.status in NOT_SENT or r.direction == "in" else "",
+            "reason": reply_reading(r.reason) if r.direction == "in" else r.reason if r.status in NOT_SENT else "",
             "template": r.template_key, "patient": r.patient_name, "patient_id": str(r.patient_id or ""),
             "can_reply": "yes" if answerable(direction=r.direction, status=r.status, patient_id=r.patient_id) else ""}
 

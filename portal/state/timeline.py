@@ -8,6 +8,7 @@ import reflex as rx
 
 from models.patient_flags import texts_allowed
 from models.queries.patients import record_patient_view
+from models.queries.step_words import channel_name
 from models.queries.timeline import TimelineItem, TimelineKind, patient_timeline
 from models.tables import Patient, Practice
 from portal.state.base import AuthState, db
@@ -81,7 +82,7 @@ class TimelineState(AuthState):
         self.header = {"id": str(patient.id), "name": patient.display_name, "first_name": patient.first_name,
                        "born": patient.birthdate.isoformat() if patient.birthdate else "",
                        "age": _age(patient.birthdate, datetime.now(tz).date()), "phone": patient.mobile_phone,
-                       "email": patient.email, "channel": patient.preferred_channel, "status": patient.status,
+                       "email": patient.email, "channel": channel_name(patient.preferred_channel), "status": patient.status,
                        "anxious": "yes" if patient.anxious else "", "texts_ok": "yes" if texts_ok else ""}
         self.items = [item_row(item) for item in items]
 

@@ -55,3 +55,11 @@ def test_each_kind_of_step_log_reads_as_a_sentence(kind, outcome, detail, step, 
 def test_iso_durations_are_spelled_out_and_other_text_is_left_alone():
     assert durations_in_words("within P1W2D, PT1H30M or PT1S; 1:37 PM, PAUSED") == (
         "within 1 week 2 days, 1 hour 30 minutes or 1 second; 1:37 PM, PAUSED")
+
+
+def test_replies_and_channels_read_in_staff_words():
+    from models.queries.step_words import channel_name, reply_reading
+
+    assert [reply_reading(r) for r in ("intent: confirm", "intent: stop", "intent: other", "sms bounced")] == [
+        "reads as: confirming", "reads as: STOP (opted out)", "no keyword: for staff to read", "sms bounced"]
+    assert [channel_name(c) for c in ("sms", "email", "fax")] == ["SMS", "email", "fax"]

@@ -328,15 +328,15 @@ def test_an_admin_pauses_resumes_and_cancels_a_review_request_run(stack, page):
     step = row.locator(".run-step")
     expect(row).to_be_visible(timeout=FIRST_PAGE_TIMEOUT_MS)
     deadline = time.monotonic() + MESSAGE_TIMEOUT_S
-    while "await_reply" not in step.inner_text() and time.monotonic() < deadline:  # it waits 2 s, then asks
+    while "Wait for a reply" not in step.inner_text() and time.monotonic() < deadline:  # waits 2 s, then asks
         page.wait_for_timeout(1000)
         page.reload()
         expect(row).to_be_visible(timeout=60_000)
-    expect(step).to_contain_text("await_reply")
+    expect(step).to_contain_text("Wait for a reply")
 
     row.get_by_role("button", name="Pause").click()
     expect(page.get_by_text("Run paused: it holds before its next step until resumed.")).to_be_visible()
-    expect(step).to_contain_text("await_reply · paused")
+    expect(step).to_contain_text("Wait for a reply · paused")
     row.get_by_role("button", name="Resume").click()
     expect(page.get_by_text("Run resumed.")).to_be_visible()
     expect(step).not_to_contain_text("paused")

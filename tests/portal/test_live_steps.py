@@ -40,5 +40,18 @@ def test_a_run_row_shows_its_start_and_its_live_wait_on_the_practice_clock():
     row = JourneysState._run_row(run, ZoneInfo("America/Chicago"), live)
 
     assert (row["started"], row["step"]) == ("Thu 3 Dec 2026, 9:00 AM",
-                                             "await_reply (waiting until Thu 3 Dec 2026, 1:37 PM) · paused")
+                                             "await reply (waiting until Thu 3 Dec 2026, 1:37 PM) · paused")
     assert JourneysState._run_row(run, ZoneInfo("America/Chicago"), None)["step"] == "ask"
+
+
+def test_a_run_row_names_its_step_by_the_label_of_its_pinned_version():
+    from models.queries.step_words import StepInfo
+
+    steps = {"ask": StepInfo(label="Ask for a review"), "await_reply": StepInfo(label="Wait for a reply")}
+    run = SimpleNamespace(current_step="ask", patient_name="Maria Lopez", patient_id=17, version=2,
+                          started_at=datetime(2026, 12, 3, 15, 0, tzinfo=timezone.utc), status="running",
+                          exit_reason="", workflow_id="review_request-p17-appointment42", steps=steps)
+    live = RunStatus("await_reply", "wait_for", None, False, False)
+    tz = ZoneInfo("America/Chicago")
+    assert [JourneysState._run_row(run, tz, status)["step"] for status in (None, live)] == [
+        "Ask for a review", "Wait for a reply"]

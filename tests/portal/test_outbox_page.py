@@ -87,3 +87,12 @@ def test_a_reply_to_a_deferred_message_is_refused_by_the_handler_too(session):
     sent = make_message(session, patient, status="sent")
     assert (_reply_refusal(deferred, practice.id), _reply_refusal(sent, practice.id),
             _reply_refusal(sent, practice.id + 1)) == (NOT_ANSWERABLE, "", "That message cannot be answered.")
+
+
+def test_a_reply_in_the_outbox_says_how_it_was_read_and_on_which_channel(session):
+    practice = make_practice(session)
+    patient = make_patient(session, practice)
+    make_message(session, patient, direction="in", status="received", reason="intent: other", body="Who is this?")
+    [row] = outbox_page(session=session, practice_id=practice.id).rows
+    shown = outbox_row(row, ZoneInfo(practice.timezone))
+    assert (shown["channel"], shown["reason"], shown["can_reply"]) == ("SMS", "no keyword: for staff to read", "")
