@@ -88,6 +88,17 @@ def period_numbers(*, session: Session, practice_id: int, date_from: date, date_
     return PeriodNumbers(caption=period_caption(report), cards=kpi_cards(report), funnel_stages=stages, funnels=rows)
 
 
+MAX_CHART_MONTHS = 36
+
+
+def chart_months(date_from: date, date_to: date, today: date) -> tuple[int, date]:
+    """The chart shows the months of the chosen period (not of the last year): how many, ending with which day's
+    month; never past today's month, at most MAX_CHART_MONTHS."""
+    last = min(date_to, today)
+    months = (last.year - date_from.year) * 12 + last.month - date_from.month + 1
+    return max(1, min(months, MAX_CHART_MONTHS)), last
+
+
 def chart_points(series: list[dict]) -> list[dict]:
     """The monthly series with the no-show rate as a percentage for the chart's right axis."""
     return [{**point, "no_show_rate_pct": None if point.get("no_show_rate") is None
@@ -126,7 +137,8 @@ class DashboardState(AuthState):
             numbers = period_numbers(session=session, practice_id=user.practice_id,
                                      date_from=date.fromisoformat(self.date_from),
                                      date_to=date.fromisoformat(self.date_to))
-            series = monthly_series(session=session, practice_id=user.practice_id, today=today)
+            months, last = chart_months(date.fromisoformat(self.date_from), date.fromisoformat(self.date_to), today)
+            series = monthly_series(session=session, practice_id=user.practice_id, months=months, today=last)
         self._show(numbers)
         self.series = chart_points(series)
 

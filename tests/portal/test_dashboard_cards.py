@@ -97,3 +97,15 @@ def test_a_period_that_ends_before_it_starts_shows_no_numbers_at_all(session):
 
     assert numbers == PeriodNumbers(error="The period must start before it ends.")
     assert (numbers.caption, numbers.cards, numbers.funnels) == ("", [], [])
+
+
+def test_the_chart_covers_the_chosen_period_not_always_the_last_year():
+    from datetime import date
+
+    from portal.state.dashboard import chart_months
+
+    today = date(2026, 12, 4)
+    assert chart_months(date(2024, 1, 1), date(2024, 12, 31), today) == (12, date(2024, 12, 31))
+    assert chart_months(date(2026, 11, 10), date(2027, 3, 1), today) == (2, today)  # not past today's month
+    assert chart_months(date(2015, 1, 1), date(2026, 12, 3), today) == (36, date(2026, 12, 3))
+    assert chart_months(date(2026, 12, 1), date(2026, 11, 1), today) == (1, date(2026, 11, 1))  # reversed: 1 month
