@@ -6,6 +6,8 @@ import importlib
 import os
 import sys
 
+from sqlalchemy.exc import OperationalError
+
 from workflows.cli.journeys.parser import add_journeys
 
 
@@ -82,6 +84,21 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return _reader_went_away()
+    except OperationalError as exc:
+        print(f"prm: {database_problem(exc)}", file=sys.stderr)
+        return 2
+
+
+def database_problem(exc: OperationalError) -> str:
+    """The database error in a sentence that says what to do; never the SQL or its parameters (they can hold PHI)."""
+    from sqlalchemy.engine import make_url
+
+    from models.settings import get_settings
+
+    where = make_url(get_settings().db_url).render_as_string(hide_password=True)
+    if "no such table" in str(exc.orig) or ("relation" in str(exc.orig) and "does not exist" in str(exc.orig)):
+        return f"the database {where} is not set up yet: run `prm migrate` (or `make run`) first"
+    return f"cannot use the database {where} ({type(exc.orig).__name__}): is it running and reachable?"
 
 
 if __name__ == "__main__":

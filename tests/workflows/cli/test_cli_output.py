@@ -66,3 +66,22 @@ def test_a_waiting_run_shows_its_wait_on_the_practice_clock_with_the_zone():
         "after_visit (waiting until Thu 3 Dec 2026, 9:56 PM CST) · paused")
     summer = {**run, "paused": False, "waiting_until": "2026-07-04T03:56:00+00:00"}
     assert step_text(summer, ZoneInfo("America/Chicago")) == "after_visit (waiting until Fri 3 Jul 2026, 10:56 PM CDT)"
+
+
+def test_a_command_on_a_database_without_tables_says_to_migrate_instead_of_a_traceback(tmp_path, monkeypatch, capsys):
+    from models.db import get_engine
+    from models.settings import get_settings
+    from workflows.cli.main import main
+
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'empty.db'}")
+    get_settings.cache_clear()
+    get_engine.cache_clear()
+    try:
+        code = main(["simulate", "review_request", "--patient", "1"])
+    finally:
+        get_engine().dispose()
+        get_settings.cache_clear()
+        get_engine.cache_clear()
+    assert code == 2
+    assert capsys.readouterr().err == (f"prm: the database sqlite:///{tmp_path / 'empty.db'} is not set up yet: "
+                                       "run `prm migrate` (or `make run`) first\n")
