@@ -86,7 +86,7 @@ class JourneysState(AuthState):
 
     @staticmethod
     def _run_row(run, tz: ZoneInfo, live: RunStatus | None) -> dict[str, str]:  # noqa: ANN001
-        steps = getattr(run, "steps", {})  # the pinned version's labels: "Wait for a reply", not "await_reply"
+        steps = run.steps  # the pinned version's labels: "Wait for a reply", not "await_reply"
         step = step_name(run.current_step, steps) if run.current_step else ""
         paused = ""  # "yes" / "no" as the run says, "" when it did not answer
         if live is not None:

@@ -51,8 +51,10 @@ def _seed(db_url: str) -> None:
 
 
 def _reviewable_visit(db_url: str) -> tuple[int, int, str]:
-    """(appointment id, patient id, greeting) of today's first open visit whose patient accepts review requests and
-    has no run yet (each test that completes a visit starts a run for a patient of its own)."""
+    """(appointment id, patient id, greeting) of today's first open visit whose patient accepts review requests (an
+    adult who consents) and has no run yet (each test that completes a visit starts a run for a patient of its own)."""
+    from workflows.journeys.send_facts import age_on
+
     engine = make_engine(db_url)
     with Session(engine) as session:
         practice = session.exec(select(Practice)).one()
@@ -62,7 +64,9 @@ def _reviewable_visit(db_url: str) -> tuple[int, int, str]:
             allowed, _ = consent_allows(session=session, patient_id=patient.id, channel=patient.preferred_channel,
                                         message_type="review")
             enrolled = session.exec(select(Enrollment.id).where(Enrollment.patient_id == patient.id)).first()
-            if visit.status in ("scheduled", "confirmed") and allowed and enrolled is None:
+            age = age_on(patient.birthdate, day)
+            adult = age is None or age >= 18  # review requests are not sent to children
+            if visit.status in ("scheduled", "confirmed") and allowed and adult and enrolled is None:
                 engine.dispose()
                 return visit.id, patient.id, patient.preferred_name or patient.first_name
     raise AssertionError("the demo has no open visit today whose patient accepts review requests and is in no "

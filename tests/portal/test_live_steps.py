@@ -34,7 +34,7 @@ def test_the_page_says_which_steps_are_live_and_which_are_the_database_copy():
 def test_a_run_row_shows_its_start_and_its_live_wait_on_the_practice_clock():
     run = SimpleNamespace(current_step="ask", patient_name="Maria Lopez", patient_id=17, version=2,
                           started_at=datetime(2026, 12, 3, 15, 0, tzinfo=timezone.utc), status="running",
-                          exit_reason="", workflow_id="review_request-p17-appointment42")
+                          exit_reason="", workflow_id="review_request-p17-appointment42", steps={})
     live = RunStatus("await_reply", "wait_for", "2026-12-03T19:37:28.083495+00:00", True, False)
 
     row = JourneysState._run_row(run, ZoneInfo("America/Chicago"), live)

@@ -19,7 +19,7 @@ from models.settings import Settings, get_settings
 from models.tables import Enrollment, Holiday, Message, Practice
 from tests.portal.live_stack import log_tails, new_stack_config, running_stack
 from tests.portal.test_browser_review_request import (
-    CHROMIUM, CHROMIUM_ARGS, JOURNEY_ENV, _log_in, _reviewable_visit, _wait_for_review_request,
+    CHROMIUM, CHROMIUM_ARGS, JOURNEY_ENV, _log_in, _mark_completed, _reviewable_visit, _wait_for_review_request,
 )
 from tests.postgres import throwaway_database
 from workflows.journeys.builtin import install_builtin_journeys
@@ -111,7 +111,7 @@ def test_production_mode_sends_the_review_request_once_with_state_in_redis(prod_
             _log_in(page, cfg.portal_url, settings.admin_email, settings.admin_password)
             row = page.locator(f'tr[data-appointment-id="{appointment_id}"]')
             expect(row).to_be_visible(timeout=PAGE_TIMEOUT_MS)
-            row.get_by_role("button", name="Mark completed").click()
+            _mark_completed(page, cfg.db_url, appointment_id)  # a visit later today is confirmed in the dialog
             expect(row.locator(".status-badge")).to_have_text("completed", timeout=30_000)
             page.goto(f"{cfg.portal_url}/patients/{patient_id}", timeout=PAGE_TIMEOUT_MS)
             expect(page.locator("#patient-name")).not_to_be_empty(timeout=PAGE_TIMEOUT_MS)
